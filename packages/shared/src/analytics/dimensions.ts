@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export const MAX_DIMENSION_KEYS = 8;
+
+const DimensionName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'dimension names are lower_snake_case, at most 63 characters');
+
+const DimensionValue = z.union([z.string().max(128), z.number(), z.boolean()]);
+
+/** A flat object of scalar values, such as `{ "claim_type": "AHCIP" }`. */
+export const Dimensions = z
+  .record(DimensionName, DimensionValue)
+  .refine((d) => Object.keys(d).length <= MAX_DIMENSION_KEYS, {
+    message: `at most ${MAX_DIMENSION_KEYS} dimensions`,
+  });
+export type Dimensions = z.infer<typeof Dimensions>;
+
+/**
+ * The same object with its keys sorted. PostgreSQL's jsonb ignores key order, so
+ * `{a,b}` and `{b,a}` are one cache key; JSON.stringify of this is a faithful key in JS.
+ */
+export function canonicalDimensions(dimensions: Dimensions): Dimensions {
+  const sorted: Dimensions = {};
+  for (const key of Object.keys(dimensions).sort()) {
+    sorted[key] = dimensions[key] as Dimensions[string];
+  }
+  return sorted;
+}

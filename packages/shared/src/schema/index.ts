@@ -1,0 +1,2 @@
+export * from './analytics-cache';
+export * from './providers';
