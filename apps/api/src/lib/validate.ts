@@ -1,0 +1,13 @@
+import type { z } from 'zod';
+import { ValidationError } from './errors';
+
+/** Parses input with a Zod schema, turning failure into a ValidationError (a 400). */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw ValidationError.fromZod(result.error, what);
+  return result.data;
+}
