@@ -1,0 +1,97 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../test/db';
+import { cacheEntry, createProvider, months } from '../../test/factories';
+import { AnalyticsCacheRepo } from '../domains/analytics/repos/analytics-cache.repo';
+import { MIGRATIONS_FOLDER } from './migrate';
+
+const ctx = useTestDatabase();
+
+describe('migrations', () => {
+  it('journal every SQL file, in strictly increasing order: the migrator skips out-of-order entries', async () => {
+    const journal = JSON.parse(
+      await readFile(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8'),
+    ) as {
+      entries: Array<{ idx: number; when: number; tag: string }>;
+    };
+    const files = (await readdir(MIGRATIONS_FOLDER)).filter((f) => f.endsWith('.sql')).sort();
+
+    expect(journal.entries.map((e) => `${e.tag}.sql`)).toEqual(files);
+    journal.entries.forEach((entry, i) => {
+      expect(entry.idx).toBe(i);
+      if (i > 0) expect(entry.when).toBeGreaterThan(journal.entries[i - 1]?.when ?? 0);
+    });
+  });
+
+  it('index dimensions with GIN jsonb_path_ops and keep computed_at out of every index', async () => {
+    const { rows } = await ctx.admin.query(
+      `select indexname, indexdef from pg_indexes where tablename = 'analytics_cache' order by indexname`,
+    );
+    const defs: Record<string, string> = Object.fromEntries(
+      rows.map((r) => [r.indexname, r.indexdef]),
+    );
+
+    expect(defs.analytics_cache_dimensions_gin_idx).toMatch(
+      /USING gin \(dimensions jsonb_path_ops\)/,
+    );
+    expect(defs.analytics_cache_provider_period_end_idx).toMatch(
+      /btree \(provider_id, period_end\)/,
+    );
+    expect(defs.analytics_cache_key).toMatch(
+      /UNIQUE .* \(provider_id, metric_key, period_start, period_end, dimensions\)/,
+    );
+    expect(Object.values(defs).filter((d) => d.includes('computed_at'))).toEqual([]);
+  });
+
+  it('enable and force row-level security on every provider table, with a policy each', async () => {
+    const { rows } = await ctx.admin.query(
+      `select c.relname, c.relrowsecurity, c.relforcerowsecurity,
+              (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
+         from pg_class c where c.relname in ('providers', 'analytics_cache') order by c.relname`,
+    );
+    expect(rows).toEqual([
+      { relname: 'analytics_cache', relrowsecurity: true, relforcerowsecurity: true, policies: 1 },
+      { relname: 'providers', relrowsecurity: true, relforcerowsecurity: true, policies: 1 },
+    ]);
+  });
+
+  it('create meritum_app as a role that can neither log in nor bypass row-level security', async () => {
+    const { rows } = await ctx.admin.query(
+      `select rolsuper, rolbypassrls, rolcanlogin, rolcreatedb, rolcreaterole
+         from pg_roles where rolname = 'meritum_app'`,
+    );
+    expect(rows).toEqual([
+      {
+        rolsuper: false,
+        rolbypassrls: false,
+        rolcanlogin: false,
+        rolcreatedb: false,
+        rolcreaterole: false,
+      },
+    ]);
+  });
+});
+
+describe('analytics_cache storage', () => {
+  it('rewrites existing rows in place (HOT updates), touching no index', async () => {
+    const p = await createProvider(ctx.admin);
+    const entries = months('2025-01', 24).flatMap((period) =>
+      ['AHCIP', 'WCB'].map((claimType) =>
+        cacheEntry(p, { ...period, dimensions: { claim_type: claimType } }),
+      ),
+    );
+    await new AnalyticsCacheRepo(ctx.db).bulkUpsert(entries);
+
+    const counts = await ctx.db.transaction(async (tx) => {
+      await new AnalyticsCacheRepo(tx).bulkUpsert(
+        entries.map((e) => ({ ...e, value: '2', sourceVersion: 1 })),
+      );
+      const { rows } = await tx.execute<{ updated: string; hot: string }>(sql`
+        select pg_stat_get_xact_tuples_updated('analytics_cache'::regclass)::text as updated,
+               pg_stat_get_xact_tuples_hot_updated('analytics_cache'::regclass)::text as hot`);
+      return rows[0];
+    });
+    expect(counts).toEqual({ updated: String(entries.length), hot: String(entries.length) });
+  });
+});

@@ -1,0 +1,56 @@
+import pg from 'pg';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createAppPool, createDatabase, type Database } from '../src/db/client';
+import { databaseUrl } from './database-url';
+
+export interface TestDatabase {
+  /** The worker's database URL, connecting as its owner (a superuser unless DATABASE_URL says otherwise). */
+  url: string;
+  /** The application's view: every connection runs as meritum_app, under row-level security. */
+  pool: pg.Pool;
+  db: Database;
+  /** The owner's view, for arranging and inspecting data behind the application's back. */
+  admin: pg.Pool;
+}
+
+// A constant shared by every worker: it serialises CREATE DATABASE ... TEMPLATE, which fails
+// while another session is copying the same template.
+const CLONE_LOCK_KEY = 727_002;
+
+/** This worker's database, cloned from the migrated template on first use. */
+async function workerDatabaseUrl(): Promise<string> {
+  const { serverUrl, templateName, prefix } = inject('testDatabase');
+  const name = `${prefix}_w${process.env.VITEST_POOL_ID ?? '1'}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [CLONE_LOCK_KEY]);
+    const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      await client.query(`create database "${name}" template "${templateName}"`);
+    }
+    await client.query('select pg_advisory_unlock($1)', [CLONE_LOCK_KEY]);
+  } finally {
+    await client.end();
+  }
+  return databaseUrl(serverUrl, name);
+}
+
+/**
+ * Opens this worker's database for a test file and closes it afterwards. Tests need no
+ * cleaning between them: each creates its own providers, and everything is provider-scoped.
+ */
+export function useTestDatabase(): TestDatabase {
+  const handle = {} as TestDatabase;
+  beforeAll(async () => {
+    handle.url = await workerDatabaseUrl();
+    handle.pool = createAppPool(handle.url, { max: 10, applicationName: 'meritum-test' });
+    handle.db = createDatabase(handle.pool);
+    handle.admin = new pg.Pool({ connectionString: handle.url, max: 4 });
+  });
+  afterAll(async () => {
+    await handle.pool?.end();
+    await handle.admin?.end();
+  });
+  return handle;
+}

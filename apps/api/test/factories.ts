@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { NewAnalyticsCacheEntry } from '@meritum/shared';
+import type pg from 'pg';
+
+let sequence = 0;
+
+/** Inserts a provider as the owner (behind the application's back) and returns its id. */
+export async function createProvider(
+  admin: pg.Pool,
+  overrides: { name?: string; billingNumber?: string } = {},
+): Promise<string> {
+  const id = randomUUID();
+  sequence += 1;
+  const client = await admin.connect();
+  try {
+    await client.query('begin');
+    await client.query(`select set_config('app.provider_id', $1, true)`, [id]);
+    await client.query('insert into providers (id, name, billing_number) values ($1, $2, $3)', [
+      id,
+      overrides.name ?? `Dr. Test ${sequence}`,
+      overrides.billingNumber ?? `${process.pid}-${sequence}-${id.slice(0, 8)}`,
+    ]);
+    await client.query('commit');
+  } finally {
+    client.release();
+  }
+  return id;
+}
+
+/** A cache entry with sensible defaults: November 2026 claims_count of 1. */
+export function cacheEntry(
+  providerId: string,
+  overrides: Partial<NewAnalyticsCacheEntry> = {},
+): NewAnalyticsCacheEntry {
+  return {
+    providerId,
+    metricKey: 'claims_count',
+    periodStart: '2026-11-01',
+    periodEnd: '2026-11-30',
+    dimensions: {},
+    value: '1',
+    ...overrides,
+  };
+}
+
+/** The first day and last day of each month from `start` ('YYYY-MM'), `count` months on. */
+export function months(
+  start: string,
+  count: number,
+): Array<{ periodStart: string; periodEnd: string }> {
+  const [year, month] = start.split('-').map(Number) as [number, number];
+  return Array.from({ length: count }, (_, i) => {
+    const first = new Date(Date.UTC(year, month - 1 + i, 1));
+    const last = new Date(Date.UTC(year, month + i, 0));
+    return {
+      periodStart: first.toISOString().slice(0, 10),
+      periodEnd: last.toISOString().slice(0, 10),
+    };
+  });
+}
+
+/** Every row of a provider, read as the owner, bypassing the repository. */
+export async function rowsOf(admin: pg.Pool, providerId: string) {
+  const client = await admin.connect();
+  try {
+    await client.query('begin');
+    await client.query(`select set_config('app.provider_id', $1, true)`, [providerId]);
+    const result = await client.query(
+      `select metric_key, period_start::text, period_end::text, dimensions, value::text,
+              source_version::text, computed_at
+         from analytics_cache where provider_id = $1
+        order by metric_key, period_start, period_end, dimensions::text`,
+      [providerId],
+    );
+    await client.query('commit');
+    return result.rows;
+  } finally {
+    client.release();
+  }
+}
