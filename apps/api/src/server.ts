@@ -1,0 +1,41 @@
+import closeWithGrace from 'close-with-grace';
+import pino from 'pino';
+import { loadConfig } from './config';
+import { runMigrations } from './db/migrate';
+import { openDatabaseServer } from './db/provision';
+
+/** The process: configuration, database, migrations, graceful shutdown. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = pino({ level: config.LOG_LEVEL });
+
+  const database = await openDatabaseServer(
+    { databaseUrl: config.DATABASE_URL, dataDir: config.PG_DATA_DIR },
+    logger,
+  );
+  closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await database.close();
+  });
+
+  await runMigrations(database.url);
+  const where = database.embedded
+    ? `embedded PostgreSQL 16 at ${redact(database.url)}`
+    : 'DATABASE_URL';
+  logger.info({ database: redact(database.url) }, 'database migrated and ready');
+  process.stdout.write(`\nMeritum: database ready (${where}). Press Ctrl+C to stop.\n\n`);
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Meritum failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});
