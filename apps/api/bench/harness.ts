@@ -1,0 +1,51 @@
+import type pg from 'pg';
+import type { Database } from '../src/db/client';
+
+export type BenchSize = 'small' | 'large';
+
+export interface BenchContext {
+  size: BenchSize;
+  /** The application's view (meritum_app, row-level security applies). */
+  db: Database;
+  /** The owner's connection pool, for set-up and baselines. */
+  admin: pg.Pool;
+  log: (message: string) => void;
+}
+
+/** One row of a benchmark's table: what was measured, beside its baseline. */
+export interface Measurement {
+  label: string;
+  figures: Record<string, string | number>;
+}
+
+export interface BenchResult {
+  id: string;
+  title: string;
+  /** What the comparison means, in a sentence or two, printed above the table. */
+  description: string;
+  measurements: Measurement[];
+  /** The headline: ours divided by the baseline (higher is better for throughput). */
+  ratio: { label: string; value: number; goal?: number };
+  notes?: string[];
+}
+
+export interface Benchmark {
+  id: string;
+  run: (ctx: BenchContext) => Promise<BenchResult>;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
+}
+
+export const round = (value: number, digits = 0) => Number(value.toFixed(digits));
