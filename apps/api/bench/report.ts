@@ -37,7 +37,7 @@ export function renderMarkdown(report: BenchReport): string {
       ),
       '',
       `**${result.ratio.label}: ${result.ratio.value}x**${verdict}`,
-      ...(result.notes ?? []).map((note) => `\n- ${note}`),
+      ...(result.notes?.length ? ['', ...result.notes.map((note) => `- ${note}`)] : []),
     ].join('\n');
   });
   return [
