@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { IsoDate } from '../validation/primitives';
+import {
+  addMonths,
+  type Clock,
+  edmontonDate,
+  firstOfMonth,
+  lastOfMonth,
+  monthSpan,
+  parseDate,
+} from './business-dates';
+
+export const PERIOD_OPTIONS = [
+  'this_month',
+  'last_month',
+  'this_quarter',
+  'year_to_date',
+  'last_12_months',
+  'custom',
+] as const;
+export const PeriodOption = z.enum(PERIOD_OPTIONS);
+export type PeriodOption = z.infer<typeof PeriodOption>;
+
+/** The longest range the cache answers: its 24-month window. */
+export const MAX_PERIOD_MONTHS = 24;
+
+/** A dashboard period: whole calendar months in Edmonton, 'YYYY-MM-DD' inclusive. */
+export interface ResolvedPeriod {
+  start: string;
+  end: string;
+}
+
+export class PeriodError extends Error {
+  readonly code = 'INVALID_PERIOD';
+}
+
+/**
+ * Resolves a period option to whole Edmonton months, the grain the cache is kept at.
+ * `custom` takes start and end dates and widens them to the months that contain them.
+ */
+export function resolvePeriod(
+  option: PeriodOption,
+  clock: Clock,
+  custom: { start?: string | undefined; end?: string | undefined } = {},
+): ResolvedPeriod {
+  const today = edmontonDate(clock.now());
+  const months = (from: { year: number; month: number }, to: { year: number; month: number }) => ({
+    start: firstOfMonth(from.year, from.month),
+    end: lastOfMonth(to.year, to.month),
+  });
+  switch (option) {
+    case 'this_month':
+      return months(today, today);
+    case 'last_month': {
+      const previous = addMonths(today.year, today.month, -1);
+      return months(previous, previous);
+    }
+    case 'this_quarter': {
+      const first = today.month - ((today.month - 1) % 3);
+      return months({ year: today.year, month: first }, { year: today.year, month: first + 2 });
+    }
+    case 'year_to_date':
+      return months({ year: today.year, month: 1 }, today);
+    case 'last_12_months':
+      return months(addMonths(today.year, today.month, -11), today);
+    case 'custom':
+      return resolveCustom(custom.start, custom.end);
+  }
+}
+
+function resolveCustom(start: string | undefined, end: string | undefined): ResolvedPeriod {
+  if (!start || !end) throw new PeriodError('a custom period needs both start and end');
+  if (!IsoDate.safeParse(start).success || !IsoDate.safeParse(end).success) {
+    throw new PeriodError('start and end are calendar dates written YYYY-MM-DD');
+  }
+  if (start > end) throw new PeriodError('start must not be after end');
+  if (monthSpan(start, end) > MAX_PERIOD_MONTHS) {
+    throw new PeriodError(`a period spans at most ${MAX_PERIOD_MONTHS} months`);
+  }
+  const a = parseDate(start);
+  const b = parseDate(end);
+  return { start: firstOfMonth(a.year, a.month), end: lastOfMonth(b.year, b.month) };
+}
