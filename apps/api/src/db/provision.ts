@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { tmpdir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { isReachableByOthers, startEmbeddedPostgres } from './embedded';
+import { startEmbeddedPostgres } from './embedded';
+import { isReachableByOthers } from './embedded-postgres-loader';
 
 export interface DatabaseServer {
   /** Owner connection string for migrations; the app pool adds its role on top. */
@@ -42,15 +43,15 @@ export async function openDatabaseServer(
 
 /**
  * `.data/postgres` in the checkout. As root, PostgreSQL runs as the `postgres` user, who cannot
- * reach a checkout under a private home directory such as /root: use a stable folder under
- * the system's temporary directory instead, one per checkout.
+ * reach a checkout under a private folder such as /root: use a stable folder per checkout under
+ * /var/lib/meritum instead (root-owned, unlike /tmp, where another user could plant a folder).
  */
 async function defaultDataDir(logger: Logger): Promise<string> {
   if (userInfo().uid !== 0 || (await isReachableByOthers(CHECKOUT_DATA_DIR))) {
     return CHECKOUT_DATA_DIR;
   }
   const checkout = createHash('sha256').update(CHECKOUT_DATA_DIR).digest('hex').slice(0, 12);
-  const fallback = join(tmpdir(), `meritum-${checkout}`, 'postgres');
+  const fallback = join('/var/lib/meritum', checkout, 'postgres');
   logger.warn(
     { checkoutDataDir: CHECKOUT_DATA_DIR, dataDir: fallback },
     'the checkout is not reachable by the postgres user; keeping the database elsewhere',
