@@ -22,10 +22,15 @@ END
 $$;
 --> statement-breakpoint
 
--- The connecting user must be able to become meritum_app (a superuser always can).
+-- The connecting user must be able to become meritum_app (a superuser always can). From
+-- PostgreSQL 16, creating a role grants its creator ADMIN but not SET, so ask for SET there.
 DO $$
 BEGIN
-  IF NOT pg_has_role(current_user, 'meritum_app', 'MEMBER') THEN
+  IF current_setting('server_version_num')::int >= 160000 THEN
+    IF NOT pg_has_role(current_user, 'meritum_app', 'SET') THEN
+      EXECUTE format('GRANT meritum_app TO %I WITH SET TRUE', current_user);
+    END IF;
+  ELSIF NOT pg_has_role(current_user, 'meritum_app', 'MEMBER') THEN
     EXECUTE format('GRANT meritum_app TO %I', current_user);
   END IF;
 END
