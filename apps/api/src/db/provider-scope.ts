@@ -12,6 +12,9 @@ export function assertProviderId(providerId: unknown): asserts providerId is str
  * Runs `work` in a transaction (a savepoint when `db` is already one) with app.provider_id set
  * for that transaction only, so row-level security confines every statement to that provider.
  * Queries inside still filter on provider_id themselves: RLS is the second wall, not the first.
+ *
+ * Inside a caller's transaction, the setting outlives the savepoint: it stays until that outer
+ * transaction ends, or the next scoped call replaces it.
  */
 export async function withProviderScope<T>(
   db: Database,

@@ -42,3 +42,9 @@ export class CrossProviderBatchError extends AppError {
     });
   }
 }
+
+export class UnknownProviderError extends AppError {
+  constructor() {
+    super('UNKNOWN_PROVIDER', 'no such provider', 404);
+  }
+}

@@ -24,6 +24,7 @@ describe('Dimensions', () => {
       { 'Claim Type': 'AHCIP' },
       { a: 'x'.repeat(129) },
       { a: Number.NaN },
+      { a: 'é'.repeat(128), b: 'é'.repeat(128) }, // 128 characters each, but 512+ bytes
       tooMany,
     ]) {
       expect(Dimensions.safeParse(value).success, JSON.stringify(value)).toBe(false);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 export const MAX_DIMENSION_KEYS = 8;
+/** Bytes of JSON; the database allows 1024 of its own (wider) text form, so this always fits. */
+export const MAX_DIMENSIONS_BYTES = 512;
+const utf8 = new TextEncoder();
 
 const DimensionName = z
   .string()
@@ -13,6 +16,9 @@ export const Dimensions = z
   .record(DimensionName, DimensionValue)
   .refine((d) => Object.keys(d).length <= MAX_DIMENSION_KEYS, {
     message: `at most ${MAX_DIMENSION_KEYS} dimensions`,
+  })
+  .refine((d) => utf8.encode(JSON.stringify(d)).length <= MAX_DIMENSIONS_BYTES, {
+    message: `dimensions take at most ${MAX_DIMENSIONS_BYTES} bytes as JSON`,
   });
 export type Dimensions = z.infer<typeof Dimensions>;
 

@@ -26,6 +26,11 @@ export function edmontonDate(instant: Date): LocalDate {
   return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day) };
 }
 
+/** 'YYYY-MM-DD' of the Edmonton calendar date at an instant. */
+export function edmontonDateString(instant: Date): string {
+  return formatDate(edmontonDate(instant));
+}
+
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -19,6 +19,9 @@ describe('IsoDate', () => {
       '20261105',
       '2026-11-05T00:00:00Z',
       '',
+      '0000-01-01',
+      '1899-12-31',
+      '3000-01-01',
     ]) {
       expect(IsoDate.safeParse(date).success, date).toBe(false);
     }
@@ -72,8 +75,10 @@ describe('SourceVersion', () => {
 });
 
 describe('ProviderId', () => {
-  it('accepts a UUID and refuses anything else', () => {
-    expect(ProviderId.safeParse('3f0e4b3c-8d9a-4b6e-9f1a-2c3d4e5f6a7b').success).toBe(true);
+  it('accepts a UUID, lower-cased, and refuses anything else', () => {
+    expect(ProviderId.parse('3F0E4B3C-8D9A-4B6E-9F1A-2C3D4E5F6A7B')).toBe(
+      '3f0e4b3c-8d9a-4b6e-9f1a-2c3d4e5f6a7b',
+    );
     for (const value of ['', 'abc', "' or 1=1 --", null, undefined, 42]) {
       expect(ProviderId.safeParse(value).success, String(value)).toBe(false);
     }

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 
-export const ProviderId = z.uuid({ message: 'provider id must be a UUID' });
+/** A provider id: a UUID, lower-cased so that one provider is always one string. */
+export const ProviderId = z
+  .uuid({ message: 'provider id must be a UUID' })
+  .transform((id) => id.toLowerCase());
 
-/** A calendar date 'YYYY-MM-DD'; impossible dates such as 2026-02-30 are refused. */
-export const IsoDate = z.iso.date({ message: 'dates are calendar dates written YYYY-MM-DD' });
+/**
+ * A calendar date 'YYYY-MM-DD' between 1900 and 2999; impossible dates such as 2026-02-30 are
+ * refused (and PostgreSQL has no year 0000).
+ */
+export const IsoDate = z.iso
+  .date({ message: 'dates are calendar dates written YYYY-MM-DD' })
+  .refine((date) => date >= '1900-01-01' && date <= '2999-12-31', {
+    message: 'dates lie between 1900-01-01 and 2999-12-31',
+  });
 
 const DECIMAL = /^-?(0|[1-9]\d{0,39})(\.\d{1,20})?$/;
 

@@ -1,7 +1,7 @@
 import {
   type AnalyticsCacheEntry,
   analyticsCache,
-  BUSINESS_TIME_ZONE,
+  edmontonDateString,
   IsoDate,
   MetricsQuery,
   NewAnalyticsCacheEntry,
@@ -10,8 +10,13 @@ import {
 import { and, asc, eq, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../../db/client';
+import { PG_FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../../../db/postgres-errors';
 import { assertProviderId, withProviderScope } from '../../../db/provider-scope';
-import { CrossProviderBatchError, ValidationError } from '../../../lib/errors';
+import {
+  CrossProviderBatchError,
+  UnknownProviderError,
+  ValidationError,
+} from '../../../lib/errors';
 import { parseOrThrow } from '../../../lib/validate';
 
 export type { AnalyticsCacheEntry, NewAnalyticsCacheEntry };
@@ -37,7 +42,12 @@ const onConflict = {
   setWhere: sql`${t.sourceVersion} <= excluded.source_version`,
 };
 
-const MaxAgeMinutes = z.number().finite().nonnegative();
+/** Up to a century: beyond it PostgreSQL's interval arithmetic overflows. */
+const MaxAgeMinutes = z
+  .number()
+  .finite()
+  .nonnegative()
+  .max(100 * 366 * 24 * 60);
 
 /**
  * The analytics cache: every method is scoped to one provider, by a WHERE clause on
@@ -95,8 +105,13 @@ export class AnalyticsCacheRepo {
       { providerId, metricKey, periodStart, periodEnd, dimensions, value, ...options },
       'cache entry',
     );
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const [written] = await tx.insert(t).values(entry).onConflictDoUpdate(onConflict).returning();
+    return withProviderScope(this.db, entry.providerId, async (tx) => {
+      const [written] = await tx
+        .insert(t)
+        .values(entry)
+        .onConflictDoUpdate(onConflict)
+        .returning()
+        .catch(rethrowUnknownProvider);
       if (written) return written;
       // The stored row came from a newer data version and was kept: return it as stored.
       const [stored] = await tx.select().from(t).where(keyEquals(entry));
@@ -124,14 +139,18 @@ export class AnalyticsCacheRepo {
         const result = await tx
           .insert(t)
           .select(recordsetOf(providerId, rows.slice(i, i + BULK_CHUNK_ROWS)))
-          .onConflictDoUpdate(onConflict);
+          .onConflictDoUpdate(onConflict)
+          .catch(rethrowUnknownProvider);
         written += result.rowCount ?? 0;
       }
       return written;
     });
   }
 
-  /** Rows computed more than `maxAgeMinutes` ago, by the database clock, oldest first. */
+  /**
+   * Rows computed more than `maxAgeMinutes` ago by the database clock (the statement's start,
+   * not the transaction's, should a caller's transaction be long), oldest first.
+   */
   async getStaleEntries(providerId: string, maxAgeMinutes: number): Promise<AnalyticsCacheEntry[]> {
     assertProviderId(providerId);
     const minutes = parseOrThrow(MaxAgeMinutes, maxAgeMinutes, 'maximum age in minutes');
@@ -142,7 +161,10 @@ export class AnalyticsCacheRepo {
         .where(
           and(
             eq(t.providerId, providerId),
-            lt(t.computedAt, sql`now() - ${minutes}::double precision * interval '1 minute'`),
+            lt(
+              t.computedAt,
+              sql`statement_timestamp() - ${minutes}::double precision * interval '1 minute'`,
+            ),
           ),
         )
         .orderBy(asc(t.computedAt), asc(t.id)),
@@ -155,7 +177,7 @@ export class AnalyticsCacheRepo {
    */
   async deleteExpiredEntries(providerId: string, olderThan: Date | string): Promise<number> {
     assertProviderId(providerId);
-    const cutoff = parseOrThrow(IsoDate, toBusinessDate(olderThan), 'cut-off date');
+    const cutoff = parseOrThrow(IsoDate, toCutoffDate(olderThan), 'cut-off date');
     return withProviderScope(this.db, providerId, async (tx) => {
       const result = await tx
         .delete(t)
@@ -177,7 +199,11 @@ function keyEquals(entry: ValidAnalyticsCacheEntry): SQL | undefined {
 
 /** The batch's one provider id; a batch that mixes providers writes nothing. */
 function singleProviderOf(entries: readonly NewAnalyticsCacheEntry[]): string {
-  const providerIds = new Set(entries.map((entry) => entry?.providerId));
+  const providerIds = new Set(
+    entries.map((entry) =>
+      typeof entry?.providerId === 'string' ? entry.providerId.toLowerCase() : entry?.providerId,
+    ),
+  );
   if (providerIds.size > 1) throw new CrossProviderBatchError([...providerIds].map(String));
   const [providerId] = providerIds;
   assertProviderId(providerId);
@@ -225,17 +251,16 @@ function recordsetOf(providerId: string, rows: ValidAnalyticsCacheEntry[]): SQL 
            value numeric, source_version bigint)`;
 }
 
-const businessDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: BUSINESS_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-function toBusinessDate(value: Date | string): string {
+function toCutoffDate(value: Date | string): string {
   if (typeof value === 'string') return value;
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw new ValidationError('cut-off must be a valid Date or a YYYY-MM-DD string');
   }
-  return businessDate.format(value);
+  return edmontonDateString(value);
+}
+
+/** A foreign-key violation on insert means the provider row does not exist. */
+function rethrowUnknownProvider(error: unknown): never {
+  if (postgresErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) throw new UnknownProviderError();
+  throw error;
 }
