@@ -11,19 +11,16 @@ export async function createProvider(
 ): Promise<string> {
   const id = randomUUID();
   sequence += 1;
-  const client = await admin.connect();
-  try {
-    await client.query('begin');
-    await client.query(`select set_config('app.provider_id', $1, true)`, [id]);
-    await client.query('insert into providers (id, name, billing_number) values ($1, $2, $3)', [
+  await ownerQuery(
+    admin,
+    id,
+    'insert into providers (id, name, billing_number) values ($1, $2, $3)',
+    [
       id,
       overrides.name ?? `Dr. Test ${sequence}`,
       overrides.billingNumber ?? `${process.pid}-${sequence}-${id.slice(0, 8)}`,
-    ]);
-    await client.query('commit');
-  } finally {
-    client.release();
-  }
+    ],
+  );
   return id;
 }
 
@@ -59,22 +56,41 @@ export function months(
   });
 }
 
-/** Every row of a provider, read as the owner, bypassing the repository. */
-export async function rowsOf(admin: pg.Pool, providerId: string) {
+/**
+ * Runs SQL as the owner inside a transaction scoped to one provider: behind the repository's
+ * back, yet under row-level security should the owner not be a superuser.
+ */
+export async function ownerQuery(
+  admin: pg.Pool,
+  providerId: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<pg.QueryResult> {
   const client = await admin.connect();
   try {
     await client.query('begin');
     await client.query(`select set_config('app.provider_id', $1, true)`, [providerId]);
-    const result = await client.query(
-      `select metric_key, period_start::text, period_end::text, dimensions, value::text,
-              source_version::text, computed_at
-         from analytics_cache where provider_id = $1
-        order by metric_key, period_start, period_end, dimensions::text`,
-      [providerId],
-    );
+    const result = await client.query(text, params);
     await client.query('commit');
-    return result.rows;
+    return result;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
   } finally {
     client.release();
   }
+}
+
+/** Every row of a provider, read as the owner, bypassing the repository. */
+export async function rowsOf(admin: pg.Pool, providerId: string) {
+  const { rows } = await ownerQuery(
+    admin,
+    providerId,
+    `select metric_key, period_start::text, period_end::text, dimensions, value::text,
+            source_version::text, computed_at
+       from analytics_cache where provider_id = $1
+      order by metric_key, period_start, period_end, dimensions::text`,
+    [providerId],
+  );
+  return rows;
 }

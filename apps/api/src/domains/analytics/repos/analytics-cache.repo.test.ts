@@ -2,10 +2,11 @@ import type { NewAnalyticsCacheEntry } from '@meritum/shared';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { describe, expect, it, vi } from 'vitest';
 import { useTestDatabase } from '../../../../test/db';
-import { cacheEntry, createProvider, months, rowsOf } from '../../../../test/factories';
+import { cacheEntry, createProvider, months, ownerQuery, rowsOf } from '../../../../test/factories';
 import {
   CrossProviderBatchError,
   InvalidProviderIdError,
+  UnknownProviderError,
   ValidationError,
 } from '../../../lib/errors';
 import { AnalyticsCacheRepo } from './analytics-cache.repo';
@@ -16,7 +17,9 @@ const provider = () => createProvider(ctx.admin);
 
 /** Sets computed_at behind the repository's back, relative to the database clock. */
 async function ageRow(providerId: string, metricKey: string, periodStart: string, minutes: number) {
-  await ctx.admin.query(
+  await ownerQuery(
+    ctx.admin,
+    providerId,
     `update analytics_cache set computed_at = now() - $4::int * interval '1 minute'
       where provider_id = $1 and metric_key = $2 and period_start = $3`,
     [providerId, metricKey, periodStart, minutes],
@@ -61,6 +64,10 @@ describe('AnalyticsCacheRepo.upsertMetric', () => {
       {},
       '100.00',
     );
+    // Two short transactions may start within the same millisecond (a JS Date's precision):
+    // move the first stamp back a minute so that "forward" is unambiguous.
+    await ageRow(p, 'paid_amount', '2026-10-01', 1);
+    const [aged] = await rowsOf(ctx.admin, p);
     const second = await repo().upsertMetric(
       p,
       'paid_amount',
@@ -72,7 +79,7 @@ describe('AnalyticsCacheRepo.upsertMetric', () => {
 
     expect(second.id).toBe(first.id);
     expect(second.value).toBe('250.25');
-    expect(second.computedAt.getTime()).toBeGreaterThan(first.computedAt.getTime());
+    expect(second.computedAt.getTime()).toBeGreaterThan(aged.computed_at.getTime());
     const rows = await rowsOf(ctx.admin, p);
     expect(rows).toHaveLength(1);
     expect(rows[0].value).toBe('250.25');
@@ -93,10 +100,36 @@ describe('AnalyticsCacheRepo.upsertMetric', () => {
 
     const rows = await rowsOf(ctx.admin, p);
     expect(rows).toEqual([expect.objectContaining({ dimensions: {}, value: '2' })]);
+
+    // The database itself: a NULL is refused, and an omitted column defaults to {}.
+    await expect(
+      ownerQuery(
+        ctx.admin,
+        p,
+        `insert into analytics_cache (provider_id, metric_key, period_start, period_end, dimensions, value, source_version)
+         values ($1, 'paid_count', '2026-11-01', '2026-11-30', null, 1, 0)`,
+        [p],
+      ),
+    ).rejects.toMatchObject({ code: '23502' });
+    await ownerQuery(
+      ctx.admin,
+      p,
+      `insert into analytics_cache (provider_id, metric_key, period_start, period_end, value, source_version)
+       values ($1, 'paid_count', '2026-11-01', '2026-11-30', 1, 0)`,
+      [p],
+    );
+    await repo().upsertMetric(p, 'paid_count', '2026-11-01', '2026-11-30', {}, '5');
+    expect((await rowsOf(ctx.admin, p)).filter((r) => r.metric_key === 'paid_count')).toEqual([
+      expect.objectContaining({ dimensions: {}, value: '5' }),
+    ]);
   });
 
   it('keeps string dimension values strings and dates as written, whatever the time zone', async () => {
     const p = await provider();
+    // UTC+14: a date that went through a JS Date at local midnight would come back a day early.
+    const zone = process.env.TZ;
+    process.env.TZ = 'Pacific/Kiritimati';
+    const offsetMinutes = new Date(2026, 0, 1).getTimezoneOffset();
     const entry = await repo().upsertMetric(
       p,
       'billed_amount',
@@ -117,8 +150,24 @@ describe('AnalyticsCacheRepo.upsertMetric', () => {
       health_service_code: '03.03A',
       rank: 3,
     });
-    expect(entry.periodStart).toBe('2026-03-01');
-    expect(entry.periodEnd).toBe('2026-03-31');
+    const [read] = await repo().getMetrics(p, ['billed_amount'], '2026-03-01', '2026-03-31');
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+
+    expect(offsetMinutes).toBe(-14 * 60); // the zone did change
+    expect([entry.periodStart, entry.periodEnd]).toEqual(['2026-03-01', '2026-03-31']);
+    expect([read?.periodStart, read?.periodEnd]).toEqual(['2026-03-01', '2026-03-31']);
+  });
+
+  it('refuses an unknown provider with UNKNOWN_PROVIDER, writing nothing', async () => {
+    const ghost = '3f0e4b3c-8d9a-4b6e-9f1a-2c3d4e5f6a7b';
+    await expect(
+      repo().upsertMetric(ghost, 'claims_count', '2026-11-01', '2026-11-30', {}, '1'),
+    ).rejects.toBeInstanceOf(UnknownProviderError);
+    await expect(repo().bulkUpsert([cacheEntry(ghost)])).rejects.toMatchObject({
+      code: 'UNKNOWN_PROVIDER',
+    });
+    expect(await rowsOf(ctx.admin, ghost)).toEqual([]);
   });
 
   it('refuses bad input with a ValidationError and writes nothing', async () => {
@@ -142,6 +191,16 @@ describe('AnalyticsCacheRepo.upsertMetric', () => {
         {},
         '1',
         { sourceVersion: '9223372036854775808' },
+      ],
+      // Each of these would pass a weaker check and then fail inside PostgreSQL (a 500).
+      [p, 'claims_count', '0000-01-01', '0000-01-31', {}, '1'],
+      [
+        p,
+        'claims_count',
+        '2026-11-01',
+        '2026-11-30',
+        { a: 'é'.repeat(128), b: 'é'.repeat(128) },
+        '1',
       ],
     ];
     for (const args of bad) {
@@ -263,7 +322,7 @@ describe('AnalyticsCacheRepo.getStaleEntries', () => {
 
   it('refuses negative and non-finite ages', async () => {
     const p = await provider();
-    for (const age of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    for (const age of [-1, Number.NaN, Number.POSITIVE_INFINITY, 1e300]) {
       await expect(repo().getStaleEntries(p, age)).rejects.toBeInstanceOf(ValidationError);
     }
   });
@@ -387,6 +446,40 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
     expect((await rowsOf(ctx.admin, p)).map((r) => r.value)).toEqual(['1']);
   });
 
+  it('rolls back the chunks already written when PostgreSQL fails a later one', async () => {
+    const p = await provider();
+    const [first] = months('1990-01', 1);
+    await repo().bulkUpsert([cacheEntry(p, { ...first, value: '1' })]);
+    // 10,000 valid rows fill the first statement; the poisoned row sorts last, into the second.
+    const batch = months('1990-01', 100).flatMap((period) =>
+      Array.from({ length: 100 }, (_, code) =>
+        cacheEntry(p, { ...period, dimensions: { code }, value: '2' }),
+      ),
+    );
+    batch.push(cacheEntry(p, { ...first, value: '2' }));
+    batch.push(cacheEntry(p, { periodStart: '2099-12-01', periodEnd: '2099-12-31' }));
+    const fn = `fail_poisoned_row_${p.replaceAll('-', '')}`;
+    await ctx.admin.query(`
+      create function ${fn}() returns trigger language plpgsql as $$
+      begin
+        if new.provider_id = '${p}' and new.period_start = '2099-12-01' then
+          raise exception 'poisoned row';
+        end if;
+        return new;
+      end $$;
+      create trigger ${fn} before insert on analytics_cache
+        for each row execute function ${fn}();`);
+    try {
+      await expect(repo().bulkUpsert(batch)).rejects.toThrow();
+    } finally {
+      await ctx.admin.query(`drop trigger ${fn} on analytics_cache; drop function ${fn}();`);
+    }
+
+    expect((await rowsOf(ctx.admin, p)).map((r) => [r.period_start, r.value])).toEqual([
+      ['1990-01-01', '1'],
+    ]);
+  });
+
   it('runs concurrent batches over overlapping keys in different orders without deadlock', async () => {
     const p = await provider();
     const keys = months('2024-01', 36).flatMap((period) =>
@@ -494,41 +587,49 @@ describe('AnalyticsCacheRepo.deleteExpiredEntries', () => {
 });
 
 describe('provider isolation', () => {
-  it("keeps another provider's rows invisible and untouched through every method", async () => {
-    const mine = await provider();
-    const theirs = await provider();
-    const theirEntries = months('2026-01', 3).map((period) =>
-      cacheEntry(theirs, { ...period, value: '999', dimensions: { claim_type: 'WCB' } }),
-    );
-    await repo().bulkUpsert(theirEntries);
-    await ageRow(theirs, 'claims_count', '2026-01-01', 600);
-    const before = await rowsOf(ctx.admin, theirs);
+  it.each([
+    ['as meritum_app, under row-level security', () => ctx.db],
+    // The owner (a superuser here) bypasses row-level security: only the WHERE clause protects.
+    ['as the owner, with the WHERE clause alone', () => drizzle({ client: ctx.admin })],
+  ])(
+    "keeps another provider's rows invisible and untouched through every method, %s",
+    async (_, database) => {
+      const r = new AnalyticsCacheRepo(database());
+      const mine = await provider();
+      const theirs = await provider();
+      const theirEntries = months('2026-01', 3).map((period) =>
+        cacheEntry(theirs, { ...period, value: '999', dimensions: { claim_type: 'WCB' } }),
+      );
+      await repo().bulkUpsert(theirEntries);
+      await ageRow(theirs, 'claims_count', '2026-01-01', 600);
+      const before = await rowsOf(ctx.admin, theirs);
 
-    // Same keys, my provider: separate rows, never theirs.
-    await repo().upsertMetric(
-      mine,
-      'claims_count',
-      '2026-01-01',
-      '2026-01-31',
-      { claim_type: 'WCB' },
-      '1',
-    );
-    await repo().bulkUpsert(theirEntries.map((e) => ({ ...e, providerId: mine, value: '2' })));
-    const visible = await repo().getMetrics(mine, ['claims_count'], '2000-01-01', '2100-12-31');
-    expect(visible.map((row) => [row.providerId, row.value])).toEqual(
-      visible.map(() => [mine, '2']),
-    );
-    expect(visible).toHaveLength(3);
-    expect(
-      await repo().getMetrics(mine, ['claims_count'], '2000-01-01', '2100-12-31', {
-        claim_type: 'WCB',
-      }),
-    ).toHaveLength(3);
-    expect(await repo().getStaleEntries(mine, 60)).toEqual([]);
-    expect(await repo().deleteExpiredEntries(mine, '2100-01-01')).toBe(3);
+      // Same keys, my provider: separate rows, never theirs.
+      await r.upsertMetric(
+        mine,
+        'claims_count',
+        '2026-01-01',
+        '2026-01-31',
+        { claim_type: 'WCB' },
+        '1',
+      );
+      await r.bulkUpsert(theirEntries.map((e) => ({ ...e, providerId: mine, value: '2' })));
+      const visible = await r.getMetrics(mine, ['claims_count'], '2000-01-01', '2100-12-31');
+      expect(visible.map((row) => [row.providerId, row.value])).toEqual(
+        visible.map(() => [mine, '2']),
+      );
+      expect(visible).toHaveLength(3);
+      expect(
+        await r.getMetrics(mine, ['claims_count'], '2000-01-01', '2100-12-31', {
+          claim_type: 'WCB',
+        }),
+      ).toHaveLength(3);
+      expect(await r.getStaleEntries(mine, 60)).toEqual([]);
+      expect(await r.deleteExpiredEntries(mine, '2100-01-01')).toBe(3);
 
-    expect(await rowsOf(ctx.admin, theirs)).toEqual(before);
-  });
+      expect(await rowsOf(ctx.admin, theirs)).toEqual(before);
+    },
+  );
 
   it('throws before any SQL runs for a missing or malformed provider id', async () => {
     const queries: string[] = [];
