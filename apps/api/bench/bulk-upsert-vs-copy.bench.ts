@@ -8,7 +8,7 @@ import { type BenchContext, type Benchmark, median, round, timed } from './harne
 
 const ROWS = 100_000;
 
-/** 100,000 distinct keys: 24 months x ~4,167 health service codes, values tagged by round. */
+/** 100,000 distinct keys: January of 24 years x ~4,167 health service codes, values tagged by round. */
 function entries(providerId: string, pass: number): NewAnalyticsCacheEntry[] {
   return Array.from({ length: ROWS }, (_, i) => {
     const year = 2000 + (i % 24);

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createAppPool, createDatabase, type Database } from '../src/db/client';
-import { databaseUrl } from './database-url';
+import { databaseUrl } from '../src/db/throwaway-server';
 
 export interface TestDatabase {
   /** The worker's database URL, connecting as its owner (a superuser unless DATABASE_URL says otherwise). */
