@@ -16,7 +16,8 @@ export interface PoolOptions {
 
 /**
  * A pool whose every connection runs as meritum_app from its first statement: the role is a
- * startup parameter, so even `RESET ROLE` returns to it, and row-level security always applies.
+ * startup parameter, so even `RESET ROLE` returns to it. An explicit `SET ROLE` to the login
+ * user would leave it: see docs/decisions.md for why production logs in as a lesser role.
  */
 export function createAppPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
