@@ -2,6 +2,7 @@ import {
   access,
   cp,
   mkdir,
+  readFile,
   realpath,
   rename,
   rm,
