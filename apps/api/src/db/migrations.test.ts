@@ -44,16 +44,28 @@ describe('migrations', () => {
     expect(Object.values(defs).filter((d) => d.includes('computed_at'))).toEqual([]);
   });
 
-  it('enable and force row-level security on every provider table, with a policy each', async () => {
+  it('enable and force row-level security on every provider table, with a policy on app.provider_id', async () => {
     const { rows } = await ctx.admin.query(
-      `select c.relname, c.relrowsecurity, c.relforcerowsecurity,
-              (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policies
-         from pg_class c where c.relname in ('providers', 'analytics_cache') order by c.relname`,
+      `select c.relname as table, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
+              exists (select 1 from pg_policy p where p.polrelid = c.oid
+                       and pg_get_expr(p.polqual, p.polrelid) like '%app.provider_id%') as scoped
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind = 'r'
+          and (c.relname = 'providers' or exists (
+                select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'provider_id'))
+        order by c.relname`,
     );
-    expect(rows).toEqual([
-      { relname: 'analytics_cache', relrowsecurity: true, relforcerowsecurity: true, policies: 1 },
-      { relname: 'providers', relrowsecurity: true, relforcerowsecurity: true, policies: 1 },
+    expect(rows.map((r) => r.table)).toEqual([
+      'analytics_cache',
+      'analytics_dirty_months',
+      'analytics_refresh_state',
+      'claims',
+      'provider_data_versions',
+      'providers',
     ]);
+    for (const row of rows) {
+      expect(row, row.table).toMatchObject({ enabled: true, forced: true, scoped: true });
+    }
   });
 
   it('create meritum_app as a role that can neither log in nor bypass row-level security', async () => {

@@ -48,3 +48,18 @@ export class UnknownProviderError extends AppError {
     super('UNKNOWN_PROVIDER', 'no such provider', 404);
   }
 }
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} not found`, 404);
+  }
+}
+
+export class InvalidTransitionError extends AppError {
+  constructor(from: string, to: string, reason?: string) {
+    super('INVALID_TRANSITION', reason ?? `a claim cannot go from ${from} to ${to}`, 409, {
+      from,
+      to,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+export const CLAIM_TYPES = ['AHCIP', 'WCB'] as const;
+export const ClaimType = z.enum(CLAIM_TYPES);
+export type ClaimType = z.infer<typeof ClaimType>;
+
+export const CLAIM_STATES = [
+  'draft',
+  'submitted',
+  'paid',
+  'adjusted',
+  'rejected',
+  'written_off',
+] as const;
+export const ClaimState = z.enum(CLAIM_STATES);
+export type ClaimState = z.infer<typeof ClaimState>;
+
+/** The claim state machine: every transition a claim may take. Anything else is refused. */
+export const CLAIM_TRANSITIONS: Readonly<Record<ClaimState, readonly ClaimState[]>> = {
+  draft: ['submitted'],
+  submitted: ['paid', 'adjusted', 'rejected'],
+  rejected: ['submitted', 'written_off'],
+  paid: [],
+  adjusted: [],
+  written_off: [],
+};
+
+/** States whose transition sets fee_assessed, assessed_at and paid_at. */
+export const PAYMENT_STATES: readonly ClaimState[] = ['paid', 'adjusted'];
+
+/**
+ * Money: a non-negative amount with at most two decimals and ten integer digits (numeric(12,2)).
+ * Strings keep it exact; a number is accepted only if its decimal form already is.
+ */
+export const MoneyAmount = z
+  .union([z.string(), z.number().transform((n) => String(n))])
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^(0|[1-9]\d{0,9})(\.\d{1,2})?$/,
+        'amounts are non-negative, with at most 10 digits and 2 decimals, such as 85.50',
+      ),
+  );
+
+/** An Alberta health service code such as 03.03A, or a WCB code: short, printable, no spaces. */
+export const HealthServiceCode = z
+  .string()
+  .regex(/^[0-9A-Z][0-9A-Z.]{0,9}$/, 'health service codes are 1-10 letters, digits or dots');
+
+/** POST /claims: a new claim, created in state draft. */
+export const NewClaim = z.strictObject({
+  claimType: ClaimType,
+  healthServiceCode: HealthServiceCode,
+  dateOfService: z.iso
+    .date({ message: 'dateOfService is a calendar date written YYYY-MM-DD' })
+    .refine(
+      (d) => d >= '1900-01-01' && d <= '2999-12-31',
+      'dateOfService lies between 1900 and 2999',
+    ),
+  feeSubmitted: MoneyAmount,
+});
+export type NewClaim = z.input<typeof NewClaim>;
+
+/** POST /claims/:id/transitions: the state to move to, and the amount paid when it is a payment. */
+export const ClaimTransition = z.strictObject({
+  to: ClaimState,
+  feeAssessed: MoneyAmount.optional(),
+});
+export type ClaimTransition = z.input<typeof ClaimTransition>;
