@@ -1,0 +1,156 @@
+import { claims, monthsBetween } from '@meritum/shared';
+import { eq } from 'drizzle-orm';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { claimHistory, playHistories } from '../../../../test/claim-histories';
+import { useTestDatabase } from '../../../../test/db';
+import { createProvider, ownerQuery } from '../../../../test/factories';
+import { asMetricMap, referenceMetrics } from '../../../../test/metrics-reference';
+import { withProviderScope } from '../../../db/provider-scope';
+import { EventBus } from '../../../lib/events';
+import { ClaimsRepo } from '../../claims/repos/claims.repo';
+import { createClaimsService } from '../../claims/services/claims.service';
+import { MetricsCalculator } from './metrics-calculator';
+
+const ctx = useTestDatabase();
+const MONTHS = monthsBetween('2025-12-01', '2026-12-01');
+
+function claimsService() {
+  let now = new Date();
+  const clock = { now: () => now, set: (at: Date) => (now = at) };
+  const service = createClaimsService({
+    claims: new ClaimsRepo(ctx.db),
+    events: new EventBus(),
+    clock,
+  });
+  return { service, clock };
+}
+
+const claimsOf = (providerId: string) =>
+  withProviderScope(ctx.db, providerId, (tx) =>
+    tx.select().from(claims).where(eq(claims.providerId, providerId)),
+  );
+
+describe('MetricsCalculator', () => {
+  it('computes every v1 metric under every dimension set for a worked example', async () => {
+    const p = await createProvider(ctx.admin);
+    const { service, clock } = claimsService();
+    await playHistories(service, clock, p, [
+      {
+        claimType: 'AHCIP',
+        healthServiceCode: '03.03A',
+        dateOfService: '2026-03-02',
+        feeSubmitted: '40.00',
+        steps: [
+          { to: 'submitted', at: new Date('2026-03-03T16:00:00Z') },
+          { to: 'paid', at: new Date('2026-04-01T05:00:00Z') }, // 31 March, 23:00 in Edmonton
+        ],
+      },
+      {
+        claimType: 'AHCIP',
+        healthServiceCode: '03.04A',
+        dateOfService: '2026-03-20',
+        feeSubmitted: '100.10',
+        steps: [
+          { to: 'submitted', at: new Date('2026-03-21T16:00:00Z') },
+          { to: 'rejected', at: new Date('2026-03-25T16:00:00Z') },
+        ],
+      },
+      {
+        claimType: 'WCB',
+        healthServiceCode: '03.03A',
+        dateOfService: '2026-03-31',
+        feeSubmitted: '55.55',
+        steps: [{ to: 'submitted', at: new Date('2026-04-01T16:00:00Z') }],
+      },
+      {
+        claimType: 'WCB',
+        healthServiceCode: '03.03A',
+        dateOfService: '2026-03-15',
+        feeSubmitted: '999.99',
+        steps: [], // a draft counts nowhere
+      },
+    ]);
+
+    const { entries, sourceVersion } = await new MetricsCalculator(ctx.db).compute(p, [
+      '2026-03-01',
+      '2026-04-01',
+    ]);
+    const got = asMetricMap(entries);
+
+    expect(sourceVersion).toBe('9');
+    expect(Object.fromEntries(got)).toEqual({
+      'claims_count|2026-03-01|{}': '3',
+      'claims_count|2026-03-01|{"claim_type":"AHCIP"}': '2',
+      'claims_count|2026-03-01|{"claim_type":"WCB"}': '1',
+      'claims_count|2026-03-01|{"health_service_code":"03.03A"}': '2',
+      'claims_count|2026-03-01|{"health_service_code":"03.04A"}': '1',
+      'billed_amount|2026-03-01|{}': '195.65',
+      'billed_amount|2026-03-01|{"claim_type":"AHCIP"}': '140.10',
+      'billed_amount|2026-03-01|{"claim_type":"WCB"}': '55.55',
+      'billed_amount|2026-03-01|{"health_service_code":"03.03A"}': '95.55',
+      'billed_amount|2026-03-01|{"health_service_code":"03.04A"}': '100.10',
+      'rejected_count|2026-03-01|{}': '1',
+      'rejected_count|2026-03-01|{"claim_type":"AHCIP"}': '1',
+      'rejected_count|2026-03-01|{"claim_type":"WCB"}': '0',
+      'assessed_count|2026-03-01|{}': '2',
+      'assessed_count|2026-03-01|{"claim_type":"AHCIP"}': '2',
+      'assessed_count|2026-03-01|{"claim_type":"WCB"}': '0',
+      'pending_amount|2026-03-01|{}': '55.55',
+      'pending_amount|2026-03-01|{"claim_type":"AHCIP"}': '0.00',
+      'pending_amount|2026-03-01|{"claim_type":"WCB"}': '55.55',
+      // Paid at 23:00 on 31 March in Edmonton (05:00 UTC on 1 April): a March payment, 28 days.
+      'paid_count|2026-03-01|{}': '1',
+      'paid_count|2026-03-01|{"claim_type":"AHCIP"}': '1',
+      'paid_amount|2026-03-01|{}': '40.00',
+      'paid_amount|2026-03-01|{"claim_type":"AHCIP"}': '40.00',
+      'days_to_payment_sum|2026-03-01|{}': '28',
+      'days_to_payment_sum|2026-03-01|{"claim_type":"AHCIP"}': '28',
+    });
+    expect(
+      entries.every(
+        (e) => e.sourceVersion === '9' && e.periodEnd === `${e.periodStart.slice(0, 7)}-31`,
+      ),
+    ).toBe(true);
+  });
+
+  it('computes nothing for months without claims, and reads the version even then', async () => {
+    const p = await createProvider(ctx.admin);
+    expect(await new MetricsCalculator(ctx.db).compute(p, ['2026-01-01'])).toEqual({
+      sourceVersion: '0',
+      entries: [],
+    });
+  });
+
+  it("never reads another provider's claims", async () => {
+    const mine = await createProvider(ctx.admin);
+    const theirs = await createProvider(ctx.admin);
+    const { service, clock } = claimsService();
+    await playHistories(service, clock, theirs, [
+      {
+        claimType: 'AHCIP',
+        healthServiceCode: '03.03A',
+        dateOfService: '2026-03-02',
+        feeSubmitted: '40.00',
+        steps: [{ to: 'submitted', at: new Date('2026-03-03T16:00:00Z') }],
+      },
+    ]);
+    expect((await new MetricsCalculator(ctx.db).compute(mine, MONTHS)).entries).toEqual([]);
+  });
+
+  it('equals the plain-TypeScript reference for random claim histories', async () => {
+    const calculator = new MetricsCalculator(ctx.db);
+    await fc.assert(
+      fc.asyncProperty(fc.array(claimHistory, { maxLength: 12 }), async (histories) => {
+        const p = await createProvider(ctx.admin);
+        const { service, clock } = claimsService();
+        await playHistories(service, clock, p, histories);
+        const { entries } = await calculator.compute(p, MONTHS);
+        expect(asMetricMap(entries)).toEqual(referenceMetrics(await claimsOf(p), MONTHS));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+export { ownerQuery };

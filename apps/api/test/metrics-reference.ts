@@ -1,0 +1,80 @@
+import { type Claim, edmontonDateString, formatCents, toCents } from '@meritum/shared';
+
+/**
+ * The v1 metrics computed in plain TypeScript, straight from docs/metrics.md, sharing nothing
+ * with the SQL calculator: the property tests hold the two against each other.
+ * Returns `metric|month|dimensions-json` -> value, for the months asked.
+ */
+export function referenceMetrics(
+  claims: readonly Claim[],
+  months: readonly string[],
+): Map<string, string> {
+  const wanted = new Set(months);
+  const sums = new Map<string, bigint>();
+  const add = (metric: string, month: string, dims: Record<string, string>, amount: bigint) => {
+    if (!wanted.has(month)) return;
+    const key = `${metric}|${month}|${JSON.stringify(dims)}`;
+    sums.set(key, (sums.get(key) ?? 0n) + amount);
+  };
+  const cents = new Set(['billed_amount', 'pending_amount', 'paid_amount']);
+
+  for (const c of claims) {
+    const byType = { claim_type: c.claimType };
+    const byCode = { health_service_code: c.healthServiceCode };
+    if (c.state !== 'draft') {
+      const month = `${c.dateOfService.slice(0, 7)}-01`;
+      const fee = toCents(c.feeSubmitted);
+      const rejected = c.state === 'rejected' || c.state === 'written_off' ? 1n : 0n;
+      const assessed = c.state === 'submitted' ? 0n : 1n;
+      const pending = c.state === 'submitted' ? fee : 0n;
+      for (const dims of [{}, byType, byCode]) {
+        add('claims_count', month, dims, 1n);
+        add('billed_amount', month, dims, fee);
+      }
+      for (const dims of [{}, byType]) {
+        add('rejected_count', month, dims, rejected);
+        add('assessed_count', month, dims, assessed);
+        add('pending_amount', month, dims, pending);
+      }
+    }
+    if (
+      (c.state === 'paid' || c.state === 'adjusted') &&
+      c.paidAt &&
+      c.submittedAt &&
+      c.feeAssessed
+    ) {
+      const paidDate = edmontonDateString(c.paidAt);
+      const days =
+        (Date.parse(paidDate) - Date.parse(edmontonDateString(c.submittedAt))) / 86_400_000;
+      const month = `${paidDate.slice(0, 7)}-01`;
+      for (const dims of [{}, byType]) {
+        add('paid_count', month, dims, 1n);
+        add('paid_amount', month, dims, toCents(c.feeAssessed));
+        add('days_to_payment_sum', month, dims, BigInt(days));
+      }
+    }
+  }
+  return new Map(
+    [...sums].map(([key, value]) => [
+      key,
+      cents.has(key.split('|')[0] ?? '') ? formatCents(value) : String(value),
+    ]),
+  );
+}
+
+/** Cache entries (or computed rows) in the reference's shape. */
+export function asMetricMap(
+  entries: ReadonlyArray<{
+    metricKey: string;
+    periodStart: string;
+    dimensions?: object | undefined;
+    value: string | number;
+  }>,
+): Map<string, string> {
+  return new Map(
+    entries.map((e) => [
+      `${e.metricKey}|${e.periodStart}|${JSON.stringify(e.dimensions ?? {})}`,
+      String(e.value),
+    ]),
+  );
+}
