@@ -20,7 +20,7 @@ export function referenceMetrics(
 
   for (const c of claims) {
     const byType = { claim_type: c.claimType };
-    const byCode = { health_service_code: c.healthServiceCode };
+    const byCode = { claim_type: c.claimType, health_service_code: c.healthServiceCode };
     if (c.state !== 'draft') {
       const month = `${c.dateOfService.slice(0, 7)}-01`;
       const fee = toCents(c.feeSubmitted);

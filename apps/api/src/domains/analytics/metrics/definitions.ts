@@ -6,7 +6,10 @@ export type MetricBasis = 'service_month' | 'payment_month';
 /** What a claim adds to a metric. */
 export type MetricMeasure = 'count' | 'fee_submitted' | 'fee_assessed' | 'days_to_payment';
 
-/** The dimension sets a metric is stored under. */
+/**
+ * The dimension sets a metric is stored under: `all` is `{}`, `claim_type` is
+ * `{claim_type}`, `health_service_code` is `{claim_type, health_service_code}`.
+ */
 export type DimensionSet = 'all' | 'claim_type' | 'health_service_code';
 
 export interface MetricDefinition {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { claimHistory, playHistories } from '../../../../test/claim-histories';
 import { useTestDatabase } from '../../../../test/db';
-import { createProvider, ownerQuery } from '../../../../test/factories';
+import { createProvider } from '../../../../test/factories';
 import { asMetricMap, referenceMetrics } from '../../../../test/metrics-reference';
 import { withProviderScope } from '../../../db/provider-scope';
 import { EventBus } from '../../../lib/events';
@@ -83,13 +83,15 @@ describe('MetricsCalculator', () => {
       'claims_count|2026-03-01|{}': '3',
       'claims_count|2026-03-01|{"claim_type":"AHCIP"}': '2',
       'claims_count|2026-03-01|{"claim_type":"WCB"}': '1',
-      'claims_count|2026-03-01|{"health_service_code":"03.03A"}': '2',
-      'claims_count|2026-03-01|{"health_service_code":"03.04A"}': '1',
+      'claims_count|2026-03-01|{"claim_type":"AHCIP","health_service_code":"03.03A"}': '1',
+      'claims_count|2026-03-01|{"claim_type":"AHCIP","health_service_code":"03.04A"}': '1',
+      'claims_count|2026-03-01|{"claim_type":"WCB","health_service_code":"03.03A"}': '1',
       'billed_amount|2026-03-01|{}': '195.65',
       'billed_amount|2026-03-01|{"claim_type":"AHCIP"}': '140.10',
       'billed_amount|2026-03-01|{"claim_type":"WCB"}': '55.55',
-      'billed_amount|2026-03-01|{"health_service_code":"03.03A"}': '95.55',
-      'billed_amount|2026-03-01|{"health_service_code":"03.04A"}': '100.10',
+      'billed_amount|2026-03-01|{"claim_type":"AHCIP","health_service_code":"03.03A"}': '40.00',
+      'billed_amount|2026-03-01|{"claim_type":"AHCIP","health_service_code":"03.04A"}': '100.10',
+      'billed_amount|2026-03-01|{"claim_type":"WCB","health_service_code":"03.03A"}': '55.55',
       'rejected_count|2026-03-01|{}': '1',
       'rejected_count|2026-03-01|{"claim_type":"AHCIP"}': '1',
       'rejected_count|2026-03-01|{"claim_type":"WCB"}': '0',
@@ -152,5 +154,3 @@ describe('MetricsCalculator', () => {
     );
   });
 });
-
-export { ownerQuery };

@@ -27,7 +27,8 @@ type MetricRow = {
   source_version: string;
   month: string;
   dimension: DimensionSet;
-  dimension_value: string | null;
+  claim_type: string | null;
+  health_service_code: string | null;
   metric_key: NewAnalyticsCacheEntry['metricKey'];
   value: string;
 };
@@ -80,6 +81,16 @@ async function currentVersion(tx: Database, providerId: string): Promise<string>
   return rows[0]?.version ?? '0';
 }
 
+/** Code-level rows carry their claim type too, so that the AHCIP/WCB filter applies to them. */
+const DIMENSIONS_OF: Record<DimensionSet, (row: MetricRow) => Record<string, string>> = {
+  all: () => ({}),
+  claim_type: (row) => ({ claim_type: row.claim_type ?? '' }),
+  health_service_code: (row) => ({
+    claim_type: row.claim_type ?? '',
+    health_service_code: row.health_service_code ?? '',
+  }),
+};
+
 function toEntry(
   providerId: string,
   sourceVersion: string,
@@ -91,7 +102,7 @@ function toEntry(
     metricKey: row.metric_key,
     periodStart: firstOfMonth(year, month),
     periodEnd: lastOfMonth(year, month),
-    dimensions: row.dimension === 'all' ? {} : { [row.dimension]: row.dimension_value ?? '' },
+    dimensions: DIMENSIONS_OF[row.dimension](row),
     value: row.value,
     sourceVersion,
   };
@@ -131,18 +142,17 @@ function basisQuery(basis: MetricBasis, providerId: string, months: string[]): S
         and ${range}
         and ${month} = any(${sql.param(months)}::date[])
         and c.state::text = any(${sql.param(states)}::text[])
-      group by grouping sets ((${month}), (${month}, c.claim_type)${byCode ? sql`, (${month}, c.health_service_code)` : sql``})
+      group by grouping sets ((${month}), (${month}, c.claim_type)${byCode ? sql`, (${month}, c.claim_type, c.health_service_code)` : sql``})
     ),
     labelled as (
       select g.*,
-             case when g.type_rolled_up = 0 then 'claim_type'
-                  when g.code_rolled_up = 0 then 'health_service_code'
+             case when g.code_rolled_up = 0 then 'health_service_code'
+                  when g.type_rolled_up = 0 then 'claim_type'
                   else 'all' end as dimension
       from grouped g
     )
     select version.v as source_version, l.month::text as month, l.dimension,
-           case l.dimension when 'claim_type' then l.claim_type
-                            when 'health_service_code' then l.health_service_code end as dimension_value,
+           l.claim_type, l.health_service_code,
            m.metric_key, m.value
     from labelled l
     cross join version
@@ -154,7 +164,7 @@ function basisQuery(basis: MetricBasis, providerId: string, months: string[]): S
       sql`, `,
     )}) as m(metric_key, value, dimension_sets)
     where l.dimension = any(m.dimension_sets)
-    order by 2, 3, 4, 5`;
+    order by 2, 3, 4, 5, 6`;
 }
 
 function measureOf(definition: MetricDefinition): SQL {
