@@ -172,6 +172,33 @@ export class AnalyticsCacheRepo {
   }
 
   /**
+   * Deletes the provider's rows in `months` (first days) computed from a version older than
+   * `sourceVersion`: after a refresh has rewritten those months, what it did not rewrite is gone
+   * from the claims, and a missing row means zero.
+   */
+  async deleteSuperseded(
+    providerId: string,
+    months: string[],
+    sourceVersion: string,
+  ): Promise<number> {
+    assertProviderId(providerId);
+    if (months.length === 0) return 0;
+    const firstDays = parseOrThrow(z.array(IsoDate), months, 'months');
+    return withProviderScope(this.db, providerId, async (tx) => {
+      const result = await tx
+        .delete(t)
+        .where(
+          and(
+            eq(t.providerId, providerId),
+            inArray(t.periodStart, firstDays),
+            lt(t.sourceVersion, sourceVersion),
+          ),
+        );
+      return result.rowCount ?? 0;
+    });
+  }
+
+  /**
    * Deletes the provider's rows whose period ended before `olderThan`: a 'YYYY-MM-DD' date,
    * or a Date taken as its calendar date in America/Edmonton. Returns the count deleted.
    */

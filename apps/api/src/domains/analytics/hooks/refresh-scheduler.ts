@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+import type { RefreshOutcome, RefreshService } from '../services/refresh.service';
+
+export interface RefreshSchedulerOptions {
+  /** How long a provider's requests gather before its refresh starts. */
+  coalesceMs: number;
+  /** Retries when another instance holds the provider's refresh lock. */
+  busyRetries: number;
+  logger: Pick<Logger, 'warn' | 'error'>;
+}
+
+interface Pending {
+  again: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * Turns bursts of "this provider changed" into a few refreshes: requests gather for
+ * `coalesceMs`, one refresh runs, and requests that arrived meanwhile cause one more.
+ * Losing a request (a crash) loses nothing: the dirty months wait for the next refresh.
+ */
+export class RefreshScheduler {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly refresher: Pick<RefreshService, 'refreshProvider'>,
+    private readonly options: RefreshSchedulerOptions,
+  ) {}
+
+  request(providerId: string): void {
+    const current = this.pending.get(providerId);
+    if (current) {
+      current.again = true;
+      return;
+    }
+    const entry: Pending = { again: false, done: Promise.resolve() };
+    entry.done = this.drain(providerId, entry);
+    this.pending.set(providerId, entry);
+  }
+
+  /** Resolves when every requested refresh has run (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) {
+      await Promise.all([...this.pending.values()].map((p) => p.done));
+    }
+  }
+
+  private async drain(providerId: string, entry: Pending): Promise<void> {
+    try {
+      let busyRetries = this.options.busyRetries;
+      do {
+        entry.again = false;
+        await sleep(this.options.coalesceMs);
+        const outcome = await this.refresh(providerId);
+        if (outcome?.status === 'busy' && busyRetries-- > 0) entry.again = true;
+      } while (entry.again);
+    } finally {
+      this.pending.delete(providerId);
+    }
+  }
+
+  private async refresh(providerId: string): Promise<RefreshOutcome | undefined> {
+    try {
+      return await this.refresher.refreshProvider(providerId);
+    } catch (err) {
+      // The dirty months remain: the next dashboard open or nightly run refreshes them.
+      this.options.logger.error(
+        { err, providerId },
+        'analytics refresh after a claim change failed',
+      );
+      return undefined;
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

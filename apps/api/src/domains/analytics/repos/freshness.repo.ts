@@ -1,0 +1,104 @@
+import { analyticsDirtyMonths, analyticsRefreshState } from '@meritum/shared';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { Database } from '../../../db/client';
+import { withProviderScope } from '../../../db/provider-scope';
+
+/** Where a provider's cache stands against its claims. */
+export interface FreshnessStatus {
+  /** The provider's data version: bumped by every change to its claims. */
+  dataVersion: string;
+  /** The version the whole cache reflects; null when it was never refreshed. */
+  cacheVersion: string | null;
+  refreshedAt: Date | null;
+  /** Seconds since the last refresh, by the database clock. */
+  ageSeconds: number | null;
+  /** Months changed since they were last computed. */
+  dirtyMonths: number;
+}
+
+/** Data versions, dirty months and refresh state: the bookkeeping of freshness. SQL only. */
+export class FreshnessRepo {
+  constructor(private readonly db: Database) {}
+
+  async status(providerId: string): Promise<FreshnessStatus> {
+    return withProviderScope(this.db, providerId, async (tx) => {
+      const { rows } = await tx.execute<{
+        data_version: string;
+        cache_version: string | null;
+        refreshed_at: string | null;
+        age_seconds: number | null;
+        dirty_months: number;
+      }>(sql`
+        select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as data_version,
+               s.source_version::text as cache_version,
+               s.refreshed_at::text as refreshed_at,
+               extract(epoch from statement_timestamp() - s.refreshed_at)::float8 as age_seconds,
+               (select count(*)::int from analytics_dirty_months d where d.provider_id = ${providerId}) as dirty_months
+        from (select 1) one
+        left join analytics_refresh_state s on s.provider_id = ${providerId}`);
+      const row = rows[0];
+      return {
+        dataVersion: row?.data_version ?? '0',
+        cacheVersion: row?.cache_version ?? null,
+        refreshedAt: row?.refreshed_at ? new Date(row.refreshed_at) : null,
+        ageSeconds: row?.age_seconds ?? null,
+        dirtyMonths: row?.dirty_months ?? 0,
+      };
+    });
+  }
+
+  async dirtyMonths(providerId: string): Promise<string[]> {
+    return withProviderScope(this.db, providerId, async (tx) => {
+      const rows = await tx
+        .select({ month: analyticsDirtyMonths.month })
+        .from(analyticsDirtyMonths)
+        .where(eq(analyticsDirtyMonths.providerId, providerId))
+        .orderBy(asc(analyticsDirtyMonths.month));
+      return rows.map((r) => r.month);
+    });
+  }
+
+  /** Forgets the months recomputed from `version`; a month dirtied later stays dirty. */
+  async consumeDirtyMonths(providerId: string, months: string[], version: string): Promise<number> {
+    if (months.length === 0) return 0;
+    return withProviderScope(this.db, providerId, async (tx) => {
+      const result = await tx
+        .delete(analyticsDirtyMonths)
+        .where(
+          and(
+            eq(analyticsDirtyMonths.providerId, providerId),
+            inArray(analyticsDirtyMonths.month, months),
+            lte(analyticsDirtyMonths.dirtyVersion, version),
+          ),
+        );
+      return result.rowCount ?? 0;
+    });
+  }
+
+  /** Notes a finished refresh; the cache version only ever moves forward. */
+  async recordRefresh(providerId: string, version: string): Promise<void> {
+    await withProviderScope(this.db, providerId, (tx) =>
+      tx
+        .insert(analyticsRefreshState)
+        .values({ providerId, sourceVersion: version, refreshedAt: sql`now()`, refreshCount: 1 })
+        .onConflictDoUpdate({
+          target: analyticsRefreshState.providerId,
+          set: {
+            sourceVersion: sql`greatest(${analyticsRefreshState.sourceVersion}, excluded.source_version)`,
+            refreshedAt: sql`now()`,
+            refreshCount: sql`${analyticsRefreshState.refreshCount} + 1`,
+          },
+        }),
+    );
+  }
+
+  async refreshCount(providerId: string): Promise<number> {
+    return withProviderScope(this.db, providerId, async (tx) => {
+      const [row] = await tx
+        .select({ count: analyticsRefreshState.refreshCount })
+        .from(analyticsRefreshState)
+        .where(eq(analyticsRefreshState.providerId, providerId));
+      return row?.count ?? 0;
+    });
+  }
+}

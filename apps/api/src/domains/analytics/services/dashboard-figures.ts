@@ -1,0 +1,55 @@
+import { type AnalyticsCacheEntry, formatCents, type MetricKey, toCents } from '@meritum/shared';
+import { DERIVED_METRICS } from '../metrics/definitions';
+
+const MONEY: ReadonlySet<MetricKey> = new Set(['billed_amount', 'pending_amount', 'paid_amount']);
+
+export interface DashboardMetrics {
+  claims_count: number;
+  billed_amount: string;
+  paid_amount: string;
+  paid_count: number;
+  rejected_count: number;
+  assessed_count: number;
+  pending_amount: string;
+  rejection_rate: string | null;
+  avg_days_to_payment: string | null;
+}
+
+/** Exact sums of stored metrics: money in cents, everything as BigInt. */
+export type MetricSums = Map<MetricKey, bigint>;
+
+export function addEntry(sums: MetricSums, entry: AnalyticsCacheEntry): void {
+  const key = entry.metricKey as MetricKey;
+  const amount = MONEY.has(key) ? toCents(entry.value) : BigInt(entry.value);
+  sums.set(key, (sums.get(key) ?? 0n) + amount);
+}
+
+/** The dashboard's figures from summed parts: ratios are ratios of sums, never sums of ratios. */
+export function figuresOf(sums: MetricSums): DashboardMetrics {
+  const get = (key: MetricKey) => sums.get(key) ?? 0n;
+  const { rejection_rate, avg_days_to_payment } = DERIVED_METRICS;
+  return {
+    claims_count: Number(get('claims_count')),
+    billed_amount: formatCents(get('billed_amount')),
+    paid_amount: formatCents(get('paid_amount')),
+    paid_count: Number(get('paid_count')),
+    rejected_count: Number(get('rejected_count')),
+    assessed_count: Number(get('assessed_count')),
+    pending_amount: formatCents(get('pending_amount')),
+    rejection_rate: ratio(get(rejection_rate.numerator), get(rejection_rate.denominator)),
+    avg_days_to_payment: ratio(
+      get(avg_days_to_payment.numerator),
+      get(avg_days_to_payment.denominator),
+    ),
+  };
+}
+
+const PLACES = 4n;
+const SCALE = 10n ** PLACES;
+
+/** n / d as a decimal string with 4 places, rounded half-up; null when d is zero. */
+export function ratio(numerator: bigint, denominator: bigint): string | null {
+  if (denominator === 0n) return null;
+  const scaled = (numerator * SCALE * 2n + denominator) / (denominator * 2n);
+  return `${scaled / SCALE}.${String(scaled % SCALE).padStart(Number(PLACES), '0')}`;
+}

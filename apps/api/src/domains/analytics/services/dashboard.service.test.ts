@@ -1,0 +1,251 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyticsHarness, refreshSettled } from '../../../../test/analytics-harness';
+import { useTestDatabase } from '../../../../test/db';
+import { createProvider, ownerQuery } from '../../../../test/factories';
+
+const ctx = useTestDatabase();
+const harnesses: Array<ReturnType<typeof analyticsHarness>> = [];
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.analytics.close()));
+});
+const harness = (options?: Parameters<typeof analyticsHarness>[1]) => {
+  const h = analyticsHarness(ctx.db, options);
+  harnesses.push(h);
+  return h;
+};
+
+const claim = (overrides: Record<string, unknown> = {}) => ({
+  claimType: 'AHCIP',
+  healthServiceCode: '03.03A',
+  dateOfService: '2026-11-02',
+  feeSubmitted: '100.00',
+  ...overrides,
+});
+
+type Service = ReturnType<typeof analyticsHarness>['claims'];
+async function submitted(
+  service: Service,
+  providerId: string,
+  overrides: Record<string, unknown> = {},
+) {
+  const { id } = await service.create(providerId, claim(overrides));
+  await service.transition(providerId, id, { to: 'submitted' });
+  return id;
+}
+
+const thisMonth = { period: 'this_month' as const };
+
+describe('dashboard freshness', () => {
+  it('computes a cold cache before answering', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p);
+
+    const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
+
+    expect(dashboard.freshness.state).toBe('cold');
+    expect(dashboard.metrics).toMatchObject({
+      claims_count: 1,
+      billed_amount: '100.00',
+      pending_amount: '100.00',
+    });
+    expect(h.computeCalls).toHaveLength(1);
+  });
+
+  it('answers a fresh cache without calling the calculator', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p);
+    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    const calls = h.computeCalls.length;
+
+    const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
+
+    expect(dashboard.freshness).toMatchObject({ state: 'fresh', sourceVersion: '2' });
+    expect(dashboard.metrics.claims_count).toBe(1);
+    expect(h.computeCalls).toHaveLength(calls);
+  });
+
+  it('serves a stale cache at once, then the new values after the background refresh', async () => {
+    const h = harness({ computeDelayMs: 50 });
+    const p = await createProvider(ctx.admin);
+    const id = await submitted(h.unhooked, p);
+    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    // The process "dies" between this commit and its hook: nothing but the version tells.
+    await h.unhooked.transition(p, id, { to: 'paid' });
+
+    const stale = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    expect(stale.freshness.state).toBe('stale');
+    expect(stale.metrics).toMatchObject({ pending_amount: '100.00', paid_count: 0 });
+
+    await refreshSettled(h.analytics, p);
+    const fresh = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    expect(fresh.freshness.state).toBe('fresh');
+    expect(fresh.metrics).toMatchObject({
+      pending_amount: '0.00',
+      paid_count: 1,
+      paid_amount: '100.00',
+    });
+  });
+
+  it('treats a cache older than an hour, by the database clock, as stale', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p);
+    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    await ownerQuery(
+      ctx.admin,
+      p,
+      `update analytics_refresh_state set refreshed_at = now() - interval '61 minutes' where provider_id = $1`,
+      [p],
+    );
+
+    const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    expect(dashboard.freshness.state).toBe('stale');
+    expect(dashboard.freshness.ageSeconds).toBeGreaterThanOrEqual(61 * 60);
+    await refreshSettled(h.analytics, p);
+    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).freshness.state).toBe('fresh');
+  });
+
+  it('starts exactly one refresh for 50 concurrent reads of a stale cache', async () => {
+    const h = harness({ computeDelayMs: 100 });
+    const p = await createProvider(ctx.admin);
+    const id = await submitted(h.unhooked, p);
+    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    await h.unhooked.transition(p, id, { to: 'rejected' });
+    const before = h.computeCalls.length;
+
+    const reads = await Promise.all(
+      Array.from({ length: 50 }, () => h.analytics.dashboard.getDashboard(p, thisMonth)),
+    );
+    await refreshSettled(h.analytics, p);
+
+    expect(h.computeCalls.length - before).toBe(1);
+    expect(
+      reads.every((r) => r.freshness.state === 'stale' || r.freshness.state === 'refreshing'),
+    ).toBe(true);
+    expect(reads.every((r) => r.metrics.rejected_count === 0)).toBe(true);
+  });
+
+  it('lets one of two instances (two pools) refresh a provider, the other finding it busy', async () => {
+    const a = harness({ computeDelayMs: 300 });
+    const p = await createProvider(ctx.admin);
+    await submitted(a.unhooked, p);
+    const { createAppPool, createDatabase } = await import('../../../db/client');
+    const otherPool = createAppPool(ctx.url, { max: 2 });
+    try {
+      const b = analyticsHarness(createDatabase(otherPool));
+      const first = a.analytics.refresher.refreshProvider(p);
+      await new Promise((r) => setTimeout(r, 100)); // a holds the lock, computing
+      const second = await b.analytics.refresher.refreshProvider(p);
+
+      expect(second).toEqual({ status: 'busy' });
+      expect((await first).status).toBe('refreshed');
+      expect(await a.analytics.freshness.refreshCount(p)).toBe(1);
+      await b.analytics.close();
+    } finally {
+      await otherPool.end();
+    }
+  });
+
+  it('leaves the previous values and the dirty months when a refresh fails midway', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    const id = await submitted(h.unhooked, p);
+    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    await h.unhooked.transition(p, id, { to: 'paid' });
+    const fn = `fail_consume_${p.replaceAll('-', '')}`;
+    // The refresh writes its rows, then fails when it consumes the dirty months.
+    await ctx.admin.query(`
+      create function ${fn}() returns trigger language plpgsql as $$
+      begin
+        if old.provider_id = '${p}' then raise exception 'refresh killed midway'; end if;
+        return old;
+      end $$;
+      create trigger ${fn} before delete on analytics_dirty_months for each row execute function ${fn}();`);
+    try {
+      await expect(h.analytics.refresher.refreshProvider(p)).rejects.toThrow();
+    } finally {
+      await ctx.admin.query(`drop trigger ${fn} on analytics_dirty_months; drop function ${fn}();`);
+    }
+
+    const after = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    expect(after.metrics).toMatchObject({ paid_count: 0, pending_amount: '100.00' });
+    expect(after.freshness.state).toBe('stale');
+  });
+});
+
+describe('dashboard figures', () => {
+  it('sums months, derives ratios from summed parts, and filters on claim type', async () => {
+    const h = harness({ now: new Date('2026-11-21T18:00:00Z') });
+    const p = await createProvider(ctx.admin);
+    const c = h.unhooked;
+    // October: 2 AHCIP assessed (1 rejected); November: 1 WCB rejected of 2 assessed, 1 AHCIP paid.
+    for (const [month, type, code, end] of [
+      ['2026-10-05', 'AHCIP', '03.03A', 'rejected'],
+      ['2026-10-06', 'AHCIP', '03.04A', 'paid'],
+      ['2026-11-03', 'WCB', 'W100', 'rejected'],
+      ['2026-11-04', 'WCB', 'W200', 'paid'],
+      ['2026-11-05', 'AHCIP', '03.03A', 'paid'],
+      ['2026-11-06', 'AHCIP', '03.03A', 'submitted'],
+    ] as const) {
+      h.clock.set(new Date(`${month}T16:00:00Z`));
+      const id = await submitted(c, p, {
+        dateOfService: month,
+        claimType: type,
+        healthServiceCode: code,
+      });
+      if (end !== 'submitted') {
+        h.clock.set(new Date(`${month.slice(0, 8)}20T16:00:00Z`));
+        await c.transition(p, id, { to: end });
+      }
+    }
+    h.clock.set(new Date('2026-11-21T18:00:00Z'));
+    const custom = { period: 'custom' as const, start: '2026-10-01', end: '2026-11-30' };
+
+    const all = await h.analytics.dashboard.getDashboard(p, custom);
+    expect(all.metrics).toEqual({
+      claims_count: 6,
+      billed_amount: '600.00',
+      paid_amount: '300.00',
+      paid_count: 3,
+      rejected_count: 2,
+      assessed_count: 5,
+      pending_amount: '100.00',
+      rejection_rate: '0.4000', // 2/5 over the period, not the mean of 1/2 and 1/3
+      avg_days_to_payment: '15.0000',
+    });
+    expect(all.monthly.map((m) => [m.month, m.claims_count, m.rejection_rate])).toEqual([
+      ['2026-10-01', 2, '0.5000'],
+      ['2026-11-01', 4, '0.3333'],
+    ]);
+    expect(all.topHealthServiceCodes[0]).toEqual({
+      healthServiceCode: '03.03A',
+      claimsCount: 3,
+      billedAmount: '300.00',
+    });
+
+    const wcb = await h.analytics.dashboard.getDashboard(p, custom, { claimType: 'WCB' });
+    expect(wcb.metrics).toMatchObject({
+      claims_count: 2,
+      rejected_count: 1,
+      assessed_count: 2,
+      rejection_rate: '0.5000',
+    });
+    expect(wcb.topHealthServiceCodes.map((t) => t.healthServiceCode).sort()).toEqual([
+      'W100',
+      'W200',
+    ]);
+
+    const empty = await h.analytics.dashboard.getDashboard(p, {
+      period: 'custom',
+      start: '2026-01-01',
+      end: '2026-01-31',
+    });
+    expect(empty.metrics).toMatchObject({
+      claims_count: 0,
+      rejection_rate: null,
+      avg_days_to_payment: null,
+    });
+  });
+});

@@ -1,0 +1,180 @@
+import {
+  type AnalyticsCacheEntry,
+  addMonths,
+  type ClaimType,
+  type Clock,
+  edmontonDate,
+  firstOfMonth,
+  monthsBetween,
+  type PeriodOption,
+  type ResolvedPeriod,
+  resolvePeriod,
+  STORED_METRIC_KEYS,
+} from '@meritum/shared';
+import type { Logger } from 'pino';
+import { assertProviderId } from '../../../db/provider-scope';
+import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
+import type { FreshnessRepo } from '../repos/freshness.repo';
+import { addEntry, type DashboardMetrics, figuresOf, type MetricSums } from './dashboard-figures';
+import type { RefreshService } from './refresh.service';
+
+export const RETENTION_MONTHS = 24;
+const TOP_CODES = 10;
+
+export type FreshnessState = 'fresh' | 'stale' | 'refreshing' | 'cold';
+
+export interface Dashboard {
+  period: ResolvedPeriod;
+  metrics: DashboardMetrics;
+  monthly: Array<{ month: string } & DashboardMetrics>;
+  topHealthServiceCodes: Array<{
+    healthServiceCode: string;
+    claimsCount: number;
+    billedAmount: string;
+  }>;
+  freshness: {
+    state: FreshnessState;
+    computedAt: string | null;
+    ageSeconds: number | null;
+    sourceVersion: string | null;
+  };
+}
+
+export interface DashboardServiceDeps {
+  cache: Pick<AnalyticsCacheRepo, 'getMetrics'>;
+  freshness: Pick<FreshnessRepo, 'status'>;
+  refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing'>;
+  clock: Clock;
+  logger: Pick<Logger, 'error'>;
+  /** Cached values older than this are served, and refreshed behind. Default 60. */
+  maxAgeMinutes?: number;
+}
+
+/** The months the cache keeps: this Edmonton month and the 23 before it. */
+export function retentionWindow(clock: Clock): string[] {
+  const today = edmontonDate(clock.now());
+  const first = addMonths(today.year, today.month, 1 - RETENTION_MONTHS);
+  return monthsBetween(
+    firstOfMonth(first.year, first.month),
+    firstOfMonth(today.year, today.month),
+  );
+}
+
+/**
+ * The physician's dashboard, read from the cache alone. Fresh values are served as they are;
+ * stale ones at once, with a refresh behind them; a cold cache is computed before answering.
+ */
+export function createDashboardService(deps: DashboardServiceDeps) {
+  const { cache, freshness, refresher, clock, logger } = deps;
+  const maxAgeMs = (deps.maxAgeMinutes ?? 60) * 60_000;
+
+  async function settle(providerId: string, months: string[]): Promise<FreshnessState> {
+    const status = await freshness.status(providerId);
+    const window = retentionWindow(clock);
+    const outside = months.filter((m) => m < (window[0] ?? m));
+    if (status.cacheVersion === null || outside.length > 0) {
+      const needed = status.cacheVersion === null ? [...window, ...outside] : outside;
+      await refreshNow(providerId, needed);
+      return 'cold';
+    }
+    if (refresher.isRefreshing(providerId)) return 'refreshing';
+    const aged = status.ageSeconds === null || status.ageSeconds * 1000 > maxAgeMs;
+    const changed = status.dirtyMonths > 0 || status.cacheVersion !== status.dataVersion;
+    if (!aged && !changed) return 'fresh';
+    refresher.refreshProvider(providerId, aged ? { months: window } : {}).catch((err: unknown) => {
+      logger.error({ err, providerId }, 'background analytics refresh failed');
+    });
+    return 'stale';
+  }
+
+  /** A cold read waits for its refresh; when another instance holds the lock, for theirs. */
+  async function refreshNow(providerId: string, months: string[]): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const outcome = await refresher.refreshProvider(providerId, { months });
+      if (outcome.status === 'refreshed') return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('analytics refresh stayed locked by another instance');
+  }
+
+  return {
+    async getDashboard(
+      providerId: string,
+      query: { period: PeriodOption; start?: string | undefined; end?: string | undefined },
+      filter: { claimType?: ClaimType | undefined } = {},
+    ): Promise<Dashboard> {
+      assertProviderId(providerId);
+      const period = resolvePeriod(query.period, clock, query);
+      const months = monthsBetween(period.start, period.end);
+      const state = await settle(providerId, months);
+      const [rows, status] = await Promise.all([
+        cache.getMetrics(
+          providerId,
+          [...STORED_METRIC_KEYS],
+          period.start,
+          period.end,
+          filter.claimType ? { claim_type: filter.claimType } : undefined,
+        ),
+        freshness.status(providerId),
+      ]);
+      return {
+        period,
+        ...summarise(rows, months, filter.claimType),
+        freshness: {
+          state,
+          computedAt: status.refreshedAt?.toISOString() ?? null,
+          ageSeconds:
+            status.ageSeconds === null ? null : Math.max(0, Math.round(status.ageSeconds)),
+          sourceVersion: status.cacheVersion,
+        },
+      };
+    },
+  };
+}
+
+export type DashboardService = ReturnType<typeof createDashboardService>;
+
+/** Totals, the monthly series and top codes, from the period's cache rows. */
+function summarise(
+  rows: AnalyticsCacheEntry[],
+  months: string[],
+  claimType: ClaimType | undefined,
+) {
+  const totals: MetricSums = new Map();
+  const byMonth = new Map<string, MetricSums>(months.map((m) => [m, new Map()]));
+  const byCode = new Map<string, MetricSums>();
+  for (const row of rows) {
+    const dims = row.dimensions;
+    const keys = Object.keys(dims).length;
+    if ('health_service_code' in dims) {
+      const code = String(dims.health_service_code);
+      if (!byCode.has(code)) byCode.set(code, new Map());
+      addEntry(byCode.get(code) as MetricSums, row);
+    } else if (claimType ? keys === 1 && dims.claim_type === claimType : keys === 0) {
+      addEntry(totals, row);
+      const month = byMonth.get(row.periodStart);
+      if (month) addEntry(month, row);
+    }
+  }
+  const codes = [...byCode].map(([healthServiceCode, sums]) => {
+    const { claims_count, billed_amount } = figuresOf(sums);
+    return {
+      healthServiceCode,
+      claimsCount: claims_count,
+      billedAmount: billed_amount,
+      cents: sums.get('billed_amount') ?? 0n,
+    };
+  });
+  codes.sort((a, b) =>
+    a.cents === b.cents
+      ? a.healthServiceCode.localeCompare(b.healthServiceCode)
+      : a.cents > b.cents
+        ? -1
+        : 1,
+  );
+  return {
+    metrics: figuresOf(totals),
+    monthly: [...byMonth].map(([month, sums]) => ({ month, ...figuresOf(sums) })),
+    topHealthServiceCodes: codes.slice(0, TOP_CODES).map(({ cents: _, ...code }) => code),
+  };
+}

@@ -1,0 +1,60 @@
+import pino from 'pino';
+import type { Database } from '../src/db/client';
+import { createAnalytics } from '../src/domains/analytics/analytics.module';
+import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
+import { ClaimsRepo } from '../src/domains/claims/repos/claims.repo';
+import { createClaimsService } from '../src/domains/claims/services/claims.service';
+import { EventBus } from '../src/lib/events';
+
+export const silentLogger = pino({ level: 'silent' });
+
+/**
+ * The analytics domain on a test database, with a settable clock, the claims service wired to
+ * its hook, and a count of the calculator's calls. `unhooked` is a claims service whose changes
+ * never reach the hook: a process that died between commit and refresh.
+ */
+export function analyticsHarness(
+  db: Database,
+  options: { now?: Date; computeDelayMs?: number; maxAgeMinutes?: number } = {},
+) {
+  let now = options.now ?? new Date('2026-11-21T18:00:00Z');
+  const clock = { now: () => now, set: (at: Date) => (now = at) };
+  const events = new EventBus();
+  const computeCalls: Array<{ providerId: string; months: readonly string[] }> = [];
+  const analytics = createAnalytics({
+    db,
+    events,
+    clock,
+    logger: silentLogger,
+    coalesceMs: 20,
+    maxAgeMinutes: options.maxAgeMinutes,
+    calculator: (tx) => {
+      const real = new MetricsCalculator(tx);
+      return {
+        async compute(providerId, months) {
+          computeCalls.push({ providerId, months });
+          if (options.computeDelayMs)
+            await new Promise((r) => setTimeout(r, options.computeDelayMs));
+          return real.compute(providerId, months);
+        },
+      };
+    },
+  });
+  const claims = createClaimsService({ claims: new ClaimsRepo(db), events, clock });
+  const unhooked = createClaimsService({
+    claims: new ClaimsRepo(db),
+    events: new EventBus(),
+    clock,
+  });
+  return { clock, events, analytics, claims, unhooked, computeCalls };
+}
+
+/** Waits for the provider's running refresh, if any. */
+export async function refreshSettled(
+  analytics: ReturnType<typeof createAnalytics>,
+  providerId: string,
+): Promise<void> {
+  while (analytics.refresher.isRefreshing(providerId)) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
