@@ -15,7 +15,7 @@ export const silentLogger = pino({ level: 'silent' });
  */
 export function analyticsHarness(
   db: Database,
-  options: { now?: Date; computeDelayMs?: number; maxAgeMinutes?: number } = {},
+  options: { now?: Date; computeDelayMs?: number; maxAgeMinutes?: number; coalesceMs?: number } = {},
 ) {
   let now = options.now ?? new Date('2026-11-21T18:00:00Z');
   const clock = { now: () => now, set: (at: Date) => (now = at) };
@@ -26,7 +26,7 @@ export function analyticsHarness(
     events,
     clock,
     logger: silentLogger,
-    coalesceMs: 20,
+    coalesceMs: options.coalesceMs ?? 20,
     maxAgeMinutes: options.maxAgeMinutes,
     calculator: (tx) => {
       const real = new MetricsCalculator(tx);

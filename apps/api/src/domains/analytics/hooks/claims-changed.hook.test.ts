@@ -1,0 +1,119 @@
+import { claims, monthsBetween, STORED_METRIC_KEYS } from '@meritum/shared';
+import { eq } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyticsHarness } from '../../../../test/analytics-harness';
+import { claimHistory, playHistories } from '../../../../test/claim-histories';
+import { useTestDatabase } from '../../../../test/db';
+import { createProvider } from '../../../../test/factories';
+import { asMetricMap, referenceMetrics } from '../../../../test/metrics-reference';
+import { withProviderScope } from '../../../db/provider-scope';
+import { MetricsCalculator } from '../metrics/metrics-calculator';
+
+const ctx = useTestDatabase();
+const harnesses: Array<ReturnType<typeof analyticsHarness>> = [];
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.analytics.close()));
+});
+const harness = (options?: Parameters<typeof analyticsHarness>[1]) => {
+  const h = analyticsHarness(ctx.db, options);
+  harnesses.push(h);
+  return h;
+};
+
+const MONTHS = monthsBetween('2025-12-01', '2026-12-01');
+const thisMonth = { period: 'this_month' as const };
+
+describe('claim-state-change hook', () => {
+  it('shows a transition on the dashboard after the refresh it triggers', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    const { id } = await h.claims.create(p, {
+      claimType: 'WCB',
+      healthServiceCode: 'W100',
+      dateOfService: '2026-11-10',
+      feeSubmitted: '250.00',
+    });
+    await h.claims.transition(p, id, { to: 'submitted' });
+    await h.analytics.scheduler.idle();
+    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.pending_amount).toBe(
+      '250.00',
+    );
+
+    await h.claims.transition(p, id, { to: 'paid' });
+    await h.analytics.scheduler.idle();
+    const after = await h.analytics.dashboard.getDashboard(p, thisMonth);
+
+    expect(after.freshness.state).toBe('fresh');
+    expect(after.metrics).toMatchObject({
+      pending_amount: '0.00',
+      paid_amount: '250.00',
+      paid_count: 1,
+    });
+  });
+
+  it('coalesces 500 transitions within a second into a handful of refreshes', async () => {
+    const h = harness({ coalesceMs: 200 }); // the production default
+    const p = await createProvider(ctx.admin);
+    const ids: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      const claimRow = await h.unhooked.create(p, {
+        claimType: i % 2 ? 'AHCIP' : 'WCB',
+        healthServiceCode: '03.03A',
+        dateOfService: '2026-11-10',
+        feeSubmitted: '10.00',
+      });
+      ids.push(claimRow.id);
+    }
+    await h.analytics.refresher.refreshProvider(p);
+    const before = h.computeCalls.length;
+
+    const started = Date.now();
+    await Promise.all(ids.map((id) => h.claims.transition(p, id, { to: 'submitted' })));
+    await Promise.all(ids.map((id) => h.claims.transition(p, id, { to: 'paid' })));
+    const elapsed = Date.now() - started;
+    await h.analytics.scheduler.idle();
+
+    const refreshes = h.computeCalls.length - before;
+    expect(refreshes).toBeGreaterThanOrEqual(1);
+    // At most one refresh per 200 ms window while the burst lasts, plus one after it.
+    expect(refreshes).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 1);
+    expect(refreshes).toBeLessThanOrEqual(12);
+    const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    expect(dashboard.metrics).toMatchObject({
+      paid_count: 250,
+      paid_amount: '2500.00',
+      pending_amount: '0.00',
+    });
+  });
+
+  it('leaves the cache equal to a fresh computation and to the TypeScript reference, for random histories', async () => {
+    const h = harness();
+    const fresh = new MetricsCalculator(ctx.db);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(claimHistory, { minLength: 1, maxLength: 10 }),
+        async (histories) => {
+          const p = await createProvider(ctx.admin);
+          await playHistories(h.claims, h.clock, p, histories);
+          await h.analytics.scheduler.idle();
+
+          const cached = await h.analytics.cache.getMetrics(
+            p,
+            [...STORED_METRIC_KEYS],
+            MONTHS[0] as string,
+            '2026-12-31',
+          );
+          const computed = await fresh.compute(p, MONTHS);
+          const finalClaims = await withProviderScope(ctx.db, p, (tx) =>
+            tx.select().from(claims).where(eq(claims.providerId, p)),
+          );
+          expect(asMetricMap(cached)).toEqual(asMetricMap(computed.entries));
+          expect(asMetricMap(cached)).toEqual(referenceMetrics(finalClaims, MONTHS));
+          expect((await h.analytics.freshness.status(p)).dirtyMonths).toBe(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
