@@ -119,17 +119,20 @@ CREATE TRIGGER "claims_changed_on_delete" AFTER DELETE ON "claims"
 -- The nightly job's one cross-provider read: provider ids with their data and cache versions,
 -- a page at a time by id; counters only, no claim data. It runs as the owner (SECURITY
 -- DEFINER), which under FORCEd row-level security needs a policy of its own to read these
--- three tables; a superuser owner bypasses them anyway.
+-- four tables; a superuser owner bypasses them anyway.
 CREATE POLICY "providers_owner_lists" ON "providers" FOR SELECT TO CURRENT_USER USING (true);
+--> statement-breakpoint
+CREATE POLICY "analytics_dirty_months_owner_lists" ON "analytics_dirty_months" FOR SELECT TO CURRENT_USER USING (true);
 --> statement-breakpoint
 CREATE POLICY "provider_data_versions_owner_lists" ON "provider_data_versions" FOR SELECT TO CURRENT_USER USING (true);
 --> statement-breakpoint
 CREATE POLICY "analytics_refresh_state_owner_lists" ON "analytics_refresh_state" FOR SELECT TO CURRENT_USER USING (true);
 --> statement-breakpoint
 CREATE FUNCTION analytics_refresh_candidates(p_after uuid, p_limit integer)
-RETURNS TABLE (provider_id uuid, data_version bigint, cache_version bigint, refreshed_at timestamptz)
+RETURNS TABLE (provider_id uuid, data_version bigint, cache_version bigint, has_dirty_months boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  SELECT p.id, coalesce(v.version, 0), s.source_version, s.refreshed_at
+  SELECT p.id, coalesce(v.version, 0), s.source_version,
+         EXISTS (SELECT 1 FROM analytics_dirty_months d WHERE d.provider_id = p.id)
   FROM providers p
   LEFT JOIN provider_data_versions v ON v.provider_id = p.id
   LEFT JOIN analytics_refresh_state s ON s.provider_id = p.id
@@ -138,6 +141,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   LIMIT least(greatest(p_limit, 1), 1000)
 $$;
 --> statement-breakpoint
+CREATE FUNCTION analytics_provider_count() RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT count(*) FROM providers
+$$;
+--> statement-breakpoint
 REVOKE ALL ON FUNCTION analytics_refresh_candidates(uuid, integer) FROM PUBLIC;
 --> statement-breakpoint
+REVOKE ALL ON FUNCTION analytics_provider_count() FROM PUBLIC;
+--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION analytics_refresh_candidates(uuid, integer) TO meritum_app;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION analytics_provider_count() TO meritum_app;

@@ -16,6 +16,8 @@ export const Config = z.object({
   /** Where the embedded PostgreSQL keeps its data; defaults to .data/postgres in the checkout. */
   PG_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  /** When the nightly analytics refresh runs, a cron pattern in Edmonton time. */
+  NIGHTLY_CRON: z.string().min(9).default('30 2 * * *'),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

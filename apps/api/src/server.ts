@@ -1,8 +1,14 @@
+import { systemClock } from '@meritum/shared';
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { loadConfig } from './config';
+import { createAppPool, createDatabase } from './db/client';
 import { runMigrations } from './db/migrate';
 import { openDatabaseServer } from './db/provision';
+import { createAnalytics } from './domains/analytics/analytics.module';
+import { runNightlyRefresh } from './domains/analytics/jobs/nightly-refresh.job';
+import { scheduleNightly } from './domains/analytics/jobs/nightly-schedule';
+import { EventBus } from './lib/events';
 
 /** The process: configuration, database, migrations, graceful shutdown. */
 async function main(): Promise<void> {
@@ -13,9 +19,29 @@ async function main(): Promise<void> {
     { databaseUrl: config.DATABASE_URL, dataDir: config.PG_DATA_DIR },
     logger,
   );
+  const pool = createAppPool(database.url, {
+    onError: (err) => logger.warn({ err }, 'idle database connection lost'),
+  });
+  const db = createDatabase(pool);
+  const analytics = createAnalytics({ db, events: new EventBus(), clock: systemClock, logger });
+  const nightly = scheduleNightly(
+    () =>
+      runNightlyRefresh({
+        db,
+        refresher: analytics.refresher,
+        cache: analytics.cache,
+        clock: systemClock,
+        logger,
+      }),
+    logger,
+    config.NIGHTLY_CRON,
+  );
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
+    nightly.stop();
+    await analytics.close();
+    await pool.end();
     await database.close();
   });
 
@@ -23,7 +49,10 @@ async function main(): Promise<void> {
   const where = database.embedded
     ? `embedded PostgreSQL 16 at ${redact(database.url)}`
     : 'DATABASE_URL';
-  logger.info({ database: redact(database.url) }, 'database migrated and ready');
+  logger.info(
+    { database: redact(database.url), nextNightlyRefresh: nightly.nextRun()?.toISOString() },
+    'database migrated and ready',
+  );
   process.stdout.write(`\nMeritum: database ready (${where}). Press Ctrl+C to stop.\n\n`);
 }
 

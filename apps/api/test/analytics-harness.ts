@@ -15,7 +15,12 @@ export const silentLogger = pino({ level: 'silent' });
  */
 export function analyticsHarness(
   db: Database,
-  options: { now?: Date; computeDelayMs?: number; maxAgeMinutes?: number; coalesceMs?: number } = {},
+  options: {
+    now?: Date;
+    computeDelayMs?: number;
+    maxAgeMinutes?: number;
+    coalesceMs?: number;
+  } = {},
 ) {
   let now = options.now ?? new Date('2026-11-21T18:00:00Z');
   const clock = { now: () => now, set: (at: Date) => (now = at) };

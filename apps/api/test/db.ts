@@ -17,10 +17,10 @@ export interface TestDatabase {
 // while another session is copying the same template.
 const CLONE_LOCK_KEY = 727_002;
 
-/** This worker's database, cloned from the migrated template on first use. */
-async function workerDatabaseUrl(): Promise<string> {
+/** This worker's database (or a file's own), cloned from the migrated template on first use. */
+async function workerDatabaseUrl(own?: string): Promise<string> {
   const { serverUrl, templateName, prefix } = inject('testDatabase');
-  const name = `${prefix}_w${process.env.VITEST_POOL_ID ?? '1'}`;
+  const name = `${prefix}_w${process.env.VITEST_POOL_ID ?? '1'}${own ? `_${own}` : ''}`;
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
@@ -39,11 +39,12 @@ async function workerDatabaseUrl(): Promise<string> {
 /**
  * Opens this worker's database for a test file and closes it afterwards. Tests need no
  * cleaning between them: each creates its own providers, and everything is provider-scoped.
+ * A file whose subject spans providers (the nightly job) asks for a database of its `own`.
  */
-export function useTestDatabase(): TestDatabase {
+export function useTestDatabase(options: { own?: string } = {}): TestDatabase {
   const handle = {} as TestDatabase;
   beforeAll(async () => {
-    handle.url = await workerDatabaseUrl();
+    handle.url = await workerDatabaseUrl(options.own);
     handle.pool = createAppPool(handle.url, { max: 10, applicationName: 'meritum-test' });
     handle.db = createDatabase(handle.pool);
     handle.admin = new pg.Pool({ connectionString: handle.url, max: 4 });

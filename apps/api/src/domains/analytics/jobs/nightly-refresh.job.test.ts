@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyticsHarness, silentLogger } from '../../../../test/analytics-harness';
+import { useTestDatabase } from '../../../../test/db';
+import { cacheEntry, createProvider, rowsOf } from '../../../../test/factories';
+import { runNightlyRefresh } from './nightly-refresh.job';
+
+// The nightly job lists every provider: this file keeps a database of its own.
+const ctx = useTestDatabase({ own: 'nightly' });
+const harnesses: Array<ReturnType<typeof analyticsHarness>> = [];
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.analytics.close()));
+});
+
+function nightly(h: ReturnType<typeof analyticsHarness>) {
+  return runNightlyRefresh({
+    db: ctx.db,
+    refresher: h.analytics.refresher,
+    cache: h.analytics.cache,
+    clock: h.clock,
+    logger: silentLogger,
+    pageSize: 2, // several pages even in a small test
+  });
+}
+
+const newClaim = {
+  claimType: 'AHCIP',
+  healthServiceCode: '03.03A',
+  dateOfService: '2026-10-02',
+  feeSubmitted: '42.00',
+};
+
+describe('nightly refresh', () => {
+  it('refreshes providers whose claims changed, skips current ones, and drops rows past 24 months', async () => {
+    const h = analyticsHarness(ctx.db);
+    harnesses.push(h);
+    const changed = await createProvider(ctx.admin);
+    const current = await createProvider(ctx.admin);
+    for (const p of [changed, current]) {
+      const { id } = await h.unhooked.create(p, newClaim);
+      await h.unhooked.transition(p, id, { to: 'submitted' });
+      await h.analytics.refresher.refreshProvider(p);
+    }
+    // A change whose hook never ran, and a row older than the window (before December 2024).
+    await h.unhooked.create(changed, { ...newClaim, dateOfService: '2026-09-09' });
+    await h.analytics.cache.bulkUpsert([
+      cacheEntry(current, { periodStart: '2024-11-01', periodEnd: '2024-11-30', value: '7' }),
+    ]);
+    const calls = h.computeCalls.length;
+
+    const report = await nightly(h);
+
+    expect(report).toMatchObject({
+      status: 'completed',
+      refreshed: 1,
+      failed: 0,
+      busy: 0,
+      deleted: 1,
+    });
+    expect((report as { skipped: number }).skipped).toBeGreaterThanOrEqual(1);
+    const refreshedNow = h.computeCalls.slice(calls);
+    expect(refreshedNow.map((c) => c.providerId)).toEqual([changed]);
+    expect(refreshedNow[0]?.months).toHaveLength(24);
+    expect((await rowsOf(ctx.admin, current)).some((r) => r.period_start === '2024-11-01')).toBe(
+      false,
+    );
+    expect((await h.analytics.freshness.status(changed)).dirtyMonths).toBe(0);
+  });
+
+  it('runs once when two instances start it at the same time', async () => {
+    const a = analyticsHarness(ctx.db, { computeDelayMs: 200 });
+    const b = analyticsHarness(ctx.db);
+    harnesses.push(a, b);
+    const p = await createProvider(ctx.admin);
+    await a.unhooked.create(p, newClaim);
+
+    const [first, second] = await Promise.all([nightly(a), nightly(b)]);
+
+    const statuses = [first.status, second.status].sort();
+    expect(statuses).toEqual(['completed', 'locked']);
+    // Whichever won the lock, the one provider needing it was refreshed once.
+    expect(a.computeCalls.length + b.computeCalls.length).toBe(1);
+  });
+});

@@ -1,0 +1,132 @@
+import type { Clock } from '@meritum/shared';
+import { sql } from 'drizzle-orm';
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import type { Database } from '../../../db/client';
+import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
+import { retentionWindow } from '../services/dashboard.service';
+import type { RefreshService } from '../services/refresh.service';
+
+/** Session-free lock key of the nightly run: one instance at a time runs it. */
+export const NIGHTLY_LOCK_KEY = 727_010;
+
+export interface NightlyDeps {
+  db: Database;
+  refresher: Pick<RefreshService, 'refreshProvider'>;
+  cache: Pick<AnalyticsCacheRepo, 'deleteExpiredEntries'>;
+  clock: Clock;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Providers refreshed at once. Default 4. */
+  concurrency?: number;
+  /** Providers listed per page, which bounds memory whatever their number. Default 500. */
+  pageSize?: number;
+}
+
+export interface NightlyReport {
+  status: 'completed';
+  providers: number;
+  refreshed: number;
+  skipped: number;
+  busy: number;
+  failed: number;
+  rows: number;
+  deleted: number;
+  durationMs: number;
+}
+
+type Candidate = {
+  provider_id: string;
+  data_version: string;
+  cache_version: string | null;
+  has_dirty_months: boolean;
+};
+
+/**
+ * The nightly refresh: every provider whose cache is not current gets its 24-month window
+ * recomputed; every provider loses rows older than that window. The listing of providers is the
+ * one cross-provider read (a SECURITY DEFINER function); all else is per provider.
+ */
+export async function runNightlyRefresh(
+  deps: NightlyDeps,
+): Promise<NightlyReport | { status: 'locked' }> {
+  const { db, refresher, cache, clock, logger } = deps;
+  const limit = pLimit(deps.concurrency ?? 4);
+  const pageSize = deps.pageSize ?? 500;
+  // The lock lives as long as this transaction, which only lists providers: no snapshot is held
+  // between statements, so it does not hold back vacuum.
+  return db.transaction(async (tx) => {
+    const { rows: lock } = await tx.execute<{ locked: boolean }>(
+      sql`select pg_try_advisory_xact_lock(${NIGHTLY_LOCK_KEY}) as locked`,
+    );
+    if (!lock[0]?.locked) {
+      logger.info('nightly analytics refresh already running elsewhere: skipped');
+      return { status: 'locked' as const };
+    }
+    const started = Date.now();
+    const window = retentionWindow(clock);
+    const months = window;
+    const cutoff = window[0] as string;
+    const { rows: count } = await tx.execute<{ n: string }>(
+      sql`select analytics_provider_count()::text as n`,
+    );
+    const total = Number(count[0]?.n ?? 0);
+    const report: NightlyReport = {
+      status: 'completed',
+      providers: 0,
+      refreshed: 0,
+      skipped: 0,
+      busy: 0,
+      failed: 0,
+      rows: 0,
+      deleted: 0,
+      durationMs: 0,
+    };
+    logger.info(
+      { providers: total, window: [cutoff, window.at(-1)] },
+      'nightly analytics refresh started',
+    );
+
+    let after: string | null = null;
+    while (true) {
+      const page: Candidate[] = (
+        await tx.execute<Candidate>(
+          sql`select provider_id, data_version::text, cache_version::text, has_dirty_months
+                from analytics_refresh_candidates(${after}::uuid, ${pageSize})`,
+        )
+      ).rows;
+      if (page.length === 0) break;
+      await Promise.all(
+        page.map((candidate) =>
+          limit(async () => {
+            const providerId = candidate.provider_id;
+            try {
+              const current =
+                candidate.cache_version === candidate.data_version && !candidate.has_dirty_months;
+              if (current) report.skipped++;
+              else {
+                const outcome = await refresher.refreshProvider(providerId, { months });
+                if (outcome.status === 'refreshed') {
+                  report.refreshed++;
+                  report.rows += outcome.rows;
+                } else report.busy++;
+              }
+              report.deleted += await cache.deleteExpiredEntries(providerId, cutoff);
+            } catch (err) {
+              report.failed++;
+              logger.error({ err, providerId }, 'nightly refresh of a provider failed');
+            }
+            report.providers++;
+          }),
+        ),
+      );
+      after = page.at(-1)?.provider_id ?? null;
+      logger.info(
+        { done: report.providers, total, rows: report.rows, elapsedMs: Date.now() - started },
+        'nightly analytics refresh progress',
+      );
+    }
+    report.durationMs = Date.now() - started;
+    logger.info(report, 'nightly analytics refresh finished');
+    return report;
+  });
+}
