@@ -15,7 +15,7 @@ export interface AnalyticsOptions {
   events: Pick<EventBus, 'on'>;
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
-  /** How long claim changes gather before their refresh. Default 200 ms. */
+  /** The least time between two refreshes of one provider after claim changes. Default 200 ms. */
   coalesceMs?: number;
   maxAgeMinutes?: number;
   /** Replaces the calculator (tests spy on it). */

@@ -36,6 +36,7 @@ describe('claim-state-change hook', () => {
     });
     await h.claims.transition(p, id, { to: 'submitted' });
     await h.analytics.scheduler.idle();
+    console.log('STATUS', JSON.stringify(await h.analytics.freshness.status(p)));
     expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.pending_amount).toBe(
       '250.00',
     );

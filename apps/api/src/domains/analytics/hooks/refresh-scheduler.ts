@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RefreshOutcome, RefreshService } from '../services/refresh.service';
 
 export interface RefreshSchedulerOptions {
-  /** How long a provider's requests gather before its refresh starts. */
+  /** The least time between the starts of two refreshes of one provider. */
   coalesceMs: number;
   /** Retries when another instance holds the provider's refresh lock. */
   busyRetries: number;
@@ -15,9 +15,11 @@ interface Pending {
 }
 
 /**
- * Turns bursts of "this provider changed" into a few refreshes: requests gather for
- * `coalesceMs`, one refresh runs, and requests that arrived meanwhile cause one more.
- * Losing a request (a crash) loses nothing: the dirty months wait for the next refresh.
+ * Turns bursts of "this provider changed" into a few refreshes. The first request refreshes
+ * at once (a lone change shows after one refresh); requests arriving meanwhile cause one more
+ * refresh, started no sooner than `coalesceMs` after the previous one: a burst costs at most one
+ * refresh per window. Losing a request (a crash) loses nothing: the dirty months wait for the
+ * next refresh.
  */
 export class RefreshScheduler {
   private readonly pending = new Map<string, Pending>();
@@ -48,9 +50,11 @@ export class RefreshScheduler {
   private async drain(providerId: string, entry: Pending): Promise<void> {
     try {
       let busyRetries = this.options.busyRetries;
+      let lastStart = Number.NEGATIVE_INFINITY;
       do {
         entry.again = false;
-        await sleep(this.options.coalesceMs);
+        await sleep(lastStart + this.options.coalesceMs - Date.now());
+        lastStart = Date.now();
         const outcome = await this.refresh(providerId);
         if (outcome?.status === 'busy' && busyRetries-- > 0) entry.again = true;
       } while (entry.again);
@@ -73,4 +77,5 @@ export class RefreshScheduler {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();

@@ -1,5 +1,6 @@
 import { claims, monthsBetween } from '@meritum/shared';
 import { eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { claimHistory, playHistories } from '../../../../test/claim-histories';
@@ -114,6 +115,29 @@ describe('MetricsCalculator', () => {
         (e) => e.sourceVersion === '9' && e.periodEnd === `${e.periodStart.slice(0, 7)}-31`,
       ),
     ).toBe(true);
+  });
+
+  it('reads claims and data version in one statement, so in one snapshot, rows or none', async () => {
+    const p = await createProvider(ctx.admin);
+    const statements: string[] = [];
+    const logged = drizzle({ client: ctx.pool, logger: { logQuery: (q) => statements.push(q) } });
+    const { service, clock } = claimsService();
+    await playHistories(service, clock, p, [
+      {
+        claimType: 'WCB',
+        healthServiceCode: 'W100',
+        dateOfService: '2026-05-05',
+        feeSubmitted: '5.00',
+        steps: [],
+      },
+    ]);
+
+    // A month with no metric rows (a draft only) is exactly when a second read slipped in.
+    const computed = await new MetricsCalculator(logged).compute(p, ['2026-05-01']);
+
+    expect(computed).toEqual({ sourceVersion: '1', entries: [] });
+    const reads = statements.filter((q) => !/^(begin|commit|select set_config)/.test(q.trim()));
+    expect(reads).toHaveLength(1);
   });
 
   it('computes nothing for months without claims, and reads the version even then', async () => {

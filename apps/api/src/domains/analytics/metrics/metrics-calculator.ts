@@ -25,11 +25,12 @@ export interface ComputedMetrics {
 
 type MetricRow = {
   source_version: string;
+  // Null in the one row that carries only the version, when no metric row exists.
   month: string;
   dimension: DimensionSet;
   claim_type: string | null;
   health_service_code: string | null;
-  metric_key: NewAnalyticsCacheEntry['metricKey'];
+  metric_key: NewAnalyticsCacheEntry['metricKey'] | null;
   value: string;
 };
 
@@ -52,34 +53,31 @@ const MEASURE: Record<MetricMeasure, (filter: SQL) => SQL> = {
 };
 
 /**
- * Computes the v1 metrics of one provider for a set of months from its claims, set-based:
- * one statement per basis, every dimension set at once (GROUPING SETS), the data version read
- * in the same statement so that it matches the claims seen.
+ * Computes the v1 metrics of one provider for a set of months from its claims, set-based, in
+ * ONE statement: both month bases, every dimension set at once (GROUPING SETS), and the data
+ * version, so that the version is exactly that of the claims seen. (Read in another statement,
+ * a commit in between would label old figures with its newer version.)
  */
 export class MetricsCalculator {
   constructor(private readonly db: Database) {}
 
   async compute(providerId: string, months: readonly string[]): Promise<ComputedMetrics> {
     return withProviderScope(this.db, providerId, async (tx) => {
-      const monthList = [...new Set(months)].sort();
-      const rows: MetricRow[] = [];
-      let sourceVersion: string | undefined;
-      for (const basis of ['service_month', 'payment_month'] as const) {
-        const result = await tx.execute<MetricRow>(basisQuery(basis, providerId, monthList));
-        rows.push(...result.rows);
-        sourceVersion ??= result.rows[0]?.source_version;
-      }
-      sourceVersion ??= await currentVersion(tx, providerId);
-      return { sourceVersion, entries: rows.map((row) => toEntry(providerId, sourceVersion, row)) };
+      const { rows } = await tx.execute<MetricRow>(
+        metricsQuery(providerId, [...new Set(months)].sort()),
+      );
+      // One statement, one snapshot: the version always comes back (left join), rows or none.
+      const sourceVersion = rows[0]?.source_version ?? '0';
+      const entries = rows
+        .filter((row): row is MetricRowOf => row.metric_key !== null)
+        .map((row) => toEntry(providerId, sourceVersion, row));
+      return { sourceVersion, entries };
     });
   }
 }
 
-async function currentVersion(tx: Database, providerId: string): Promise<string> {
-  const { rows } = await tx.execute<{ version: string }>(sql`
-    select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as version`);
-  return rows[0]?.version ?? '0';
-}
+/** A row that carries a metric (not only the version). */
+type MetricRowOf = MetricRow & { metric_key: NewAnalyticsCacheEntry['metricKey'] };
 
 /** Code-level rows carry their claim type too, so that the AHCIP/WCB filter applies to them. */
 const DIMENSIONS_OF: Record<DimensionSet, (row: MetricRow) => Record<string, string>> = {
@@ -94,7 +92,7 @@ const DIMENSIONS_OF: Record<DimensionSet, (row: MetricRow) => Record<string, str
 function toEntry(
   providerId: string,
   sourceVersion: string,
-  row: MetricRow,
+  row: MetricRowOf,
 ): NewAnalyticsCacheEntry {
   const { year, month } = parseDate(row.month);
   return {
@@ -108,7 +106,26 @@ function toEntry(
   };
 }
 
-function basisQuery(basis: MetricBasis, providerId: string, months: string[]): SQL {
+/** One statement: the version, left-joined to the metric rows of both bases. */
+function metricsQuery(providerId: string, months: string[]): SQL {
+  return sql`
+    with version as (
+      select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as v
+    ),
+    metric_rows as (
+      ${basisRows('service_month', providerId, months)}
+      union all
+      ${basisRows('payment_month', providerId, months)}
+    )
+    select version.v as source_version, r.month::text as month, r.dimension, r.claim_type,
+           r.health_service_code, r.metric_key, r.value
+    from version
+    left join metric_rows r on true
+    order by 2, 3, 4, 5, 6`;
+}
+
+/** The metric rows of one month basis, unpivoted: (month, dimension, ..., metric_key, value). */
+function basisRows(basis: MetricBasis, providerId: string, months: string[]): SQL {
   const definitions = METRIC_DEFINITIONS.filter((d) => d.basis === basis);
   const byCode = definitions.some((d) => d.dimensions.includes('health_service_code'));
   const month = MONTH_OF[basis];
@@ -125,37 +142,29 @@ function basisQuery(basis: MetricBasis, providerId: string, months: string[]): S
   const states = [...new Set(definitions.flatMap((d) => d.states))];
 
   return sql`
-    with version as (
-      select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as v
-    ),
-    grouped as (
-      select ${month} as month, c.claim_type::text as claim_type,
-             ${byCode ? sql`c.health_service_code` : sql`null::text`} as health_service_code,
-             grouping(c.claim_type) as type_rolled_up,
-             ${byCode ? sql`grouping(c.health_service_code)` : sql`1`} as code_rolled_up,
-             ${sql.join(
-               definitions.map((d) => sql`${measureOf(d)} as ${sql.identifier(d.key)}`),
-               sql`, `,
-             )}
-      from claims c
-      where c.provider_id = ${providerId}
-        and ${range}
-        and ${month} = any(${sql.param(months)}::date[])
-        and c.state::text = any(${sql.param(states)}::text[])
-      group by grouping sets ((${month}), (${month}, c.claim_type)${byCode ? sql`, (${month}, c.claim_type, c.health_service_code)` : sql``})
-    ),
-    labelled as (
+    select l.month, l.dimension, l.claim_type, l.health_service_code, m.metric_key, m.value
+    from (
       select g.*,
              case when g.code_rolled_up = 0 then 'health_service_code'
                   when g.type_rolled_up = 0 then 'claim_type'
                   else 'all' end as dimension
-      from grouped g
-    )
-    select version.v as source_version, l.month::text as month, l.dimension,
-           l.claim_type, l.health_service_code,
-           m.metric_key, m.value
-    from labelled l
-    cross join version
+      from (
+        select ${month} as month, c.claim_type::text as claim_type,
+               ${byCode ? sql`c.health_service_code` : sql`null::text`} as health_service_code,
+               grouping(c.claim_type) as type_rolled_up,
+               ${byCode ? sql`grouping(c.health_service_code)` : sql`1`} as code_rolled_up,
+               ${sql.join(
+                 definitions.map((d) => sql`${measureOf(d)} as ${sql.identifier(d.key)}`),
+                 sql`, `,
+               )}
+        from claims c
+        where c.provider_id = ${providerId}
+          and ${range}
+          and ${month} = any(${sql.param(months)}::date[])
+          and c.state::text = any(${sql.param(states)}::text[])
+        group by grouping sets ((${month}), (${month}, c.claim_type)${byCode ? sql`, (${month}, c.claim_type, c.health_service_code)` : sql``})
+      ) g
+    ) l
     cross join lateral (values ${sql.join(
       definitions.map(
         (d) =>
@@ -163,8 +172,7 @@ function basisQuery(basis: MetricBasis, providerId: string, months: string[]): S
       ),
       sql`, `,
     )}) as m(metric_key, value, dimension_sets)
-    where l.dimension = any(m.dimension_sets)
-    order by 2, 3, 4, 5, 6`;
+    where l.dimension = any(m.dimension_sets)`;
 }
 
 function measureOf(definition: MetricDefinition): SQL {
