@@ -11,6 +11,8 @@ import { withProviderScope } from '../../../db/provider-scope';
 import { MetricsCalculator } from '../metrics/metrics-calculator';
 
 const ctx = useTestDatabase();
+// Room for fast-check to shrink a failure to its smallest counterexample.
+const PROPERTY_TIMEOUT_MS = 120_000;
 const harnesses: Array<ReturnType<typeof analyticsHarness>> = [];
 afterEach(async () => {
   await Promise.all(harnesses.splice(0).map((h) => h.analytics.close()));
@@ -88,33 +90,37 @@ describe('claim-state-change hook', () => {
     });
   });
 
-  it('leaves the cache equal to a fresh computation and to the TypeScript reference, for random histories', async () => {
-    const h = harness();
-    const fresh = new MetricsCalculator(ctx.db);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(claimHistory, { minLength: 1, maxLength: 10 }),
-        async (histories) => {
-          const p = await createProvider(ctx.admin);
-          await playHistories(h.claims, h.clock, p, histories);
-          await h.analytics.scheduler.idle();
+  it(
+    'leaves the cache equal to a fresh computation and to the TypeScript reference, for random histories',
+    async () => {
+      const h = harness();
+      const fresh = new MetricsCalculator(ctx.db);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(claimHistory, { minLength: 1, maxLength: 10 }),
+          async (histories) => {
+            const p = await createProvider(ctx.admin);
+            await playHistories(h.claims, h.clock, p, histories);
+            await h.analytics.scheduler.idle();
 
-          const cached = await h.analytics.cache.getMetrics(
-            p,
-            [...STORED_METRIC_KEYS],
-            MONTHS[0] as string,
-            '2026-12-31',
-          );
-          const computed = await fresh.compute(p, MONTHS);
-          const finalClaims = await withProviderScope(ctx.db, p, (tx) =>
-            tx.select().from(claims).where(eq(claims.providerId, p)),
-          );
-          expect(asMetricMap(cached)).toEqual(asMetricMap(computed.entries));
-          expect(asMetricMap(cached)).toEqual(referenceMetrics(finalClaims, MONTHS));
-          expect((await h.analytics.freshness.status(p)).dirtyMonths).toBe(0);
-        },
-      ),
-      { numRuns: 25 },
-    );
-  });
+            const cached = await h.analytics.cache.getMetrics(
+              p,
+              [...STORED_METRIC_KEYS],
+              MONTHS[0] as string,
+              '2026-12-31',
+            );
+            const computed = await fresh.compute(p, MONTHS);
+            const finalClaims = await withProviderScope(ctx.db, p, (tx) =>
+              tx.select().from(claims).where(eq(claims.providerId, p)),
+            );
+            expect(asMetricMap(cached)).toEqual(asMetricMap(computed.entries));
+            expect(asMetricMap(cached)).toEqual(referenceMetrics(finalClaims, MONTHS));
+            expect((await h.analytics.freshness.status(p)).dirtyMonths).toBe(0);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

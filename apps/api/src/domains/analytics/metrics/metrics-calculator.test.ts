@@ -14,6 +14,8 @@ import { createClaimsService } from '../../claims/services/claims.service';
 import { MetricsCalculator } from './metrics-calculator';
 
 const ctx = useTestDatabase();
+// Room for fast-check to shrink a failure to its smallest counterexample.
+const PROPERTY_TIMEOUT_MS = 120_000;
 const MONTHS = monthsBetween('2025-12-01', '2026-12-01');
 
 function claimsService() {
@@ -164,17 +166,21 @@ describe('MetricsCalculator', () => {
     expect((await new MetricsCalculator(ctx.db).compute(mine, MONTHS)).entries).toEqual([]);
   });
 
-  it('equals the plain-TypeScript reference for random claim histories', async () => {
-    const calculator = new MetricsCalculator(ctx.db);
-    await fc.assert(
-      fc.asyncProperty(fc.array(claimHistory, { maxLength: 12 }), async (histories) => {
-        const p = await createProvider(ctx.admin);
-        const { service, clock } = claimsService();
-        await playHistories(service, clock, p, histories);
-        const { entries } = await calculator.compute(p, MONTHS);
-        expect(asMetricMap(entries)).toEqual(referenceMetrics(await claimsOf(p), MONTHS));
-      }),
-      { numRuns: 40 },
-    );
-  });
+  it(
+    'equals the plain-TypeScript reference for random claim histories',
+    async () => {
+      const calculator = new MetricsCalculator(ctx.db);
+      await fc.assert(
+        fc.asyncProperty(fc.array(claimHistory, { maxLength: 12 }), async (histories) => {
+          const p = await createProvider(ctx.admin);
+          const { service, clock } = claimsService();
+          await playHistories(service, clock, p, histories);
+          const { entries } = await calculator.compute(p, MONTHS);
+          expect(asMetricMap(entries)).toEqual(referenceMetrics(await claimsOf(p), MONTHS));
+        }),
+        { numRuns: 40 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
