@@ -26,6 +26,8 @@ export interface BenchResult {
   measurements: Measurement[];
   /** The headline: ours divided by the baseline (higher is better for throughput). */
   ratio: { label: string; value: number; goal?: number };
+  /** Absolute goals, each with the measured value and whether it was met. */
+  goals?: Array<{ goal: string; measured: string; met: boolean }>;
   notes?: string[];
 }
 
@@ -49,3 +51,27 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; re
 }
 
 export const round = (value: number, digits = 0) => Number(value.toFixed(digits));
+
+/** The value at a percentile (0-100) of a sample, nearest-rank. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] as number;
+}
+
+/** Samples the process's resident memory while `work` runs; returns the peak in MiB. */
+export async function withPeakRss<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; peakRssMiB: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, peakRssMiB: Math.round(peak / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}

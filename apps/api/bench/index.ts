@@ -2,10 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bulkUpsertVsCopy } from './bulk-upsert-vs-copy.bench';
 import { openBenchEnvironment } from './environment';
+import { freshnessLatency } from './freshness-latency.bench';
 import type { Benchmark, BenchResult, BenchSize } from './harness';
+import { nightlyRefresh } from './nightly.bench';
 import { writeReport } from './report';
 
-const BENCHMARKS: Benchmark[] = [bulkUpsertVsCopy];
+const BENCHMARKS: Benchmark[] = [bulkUpsertVsCopy, freshnessLatency, nightlyRefresh];
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 

@@ -37,6 +37,15 @@ export function renderMarkdown(report: BenchReport): string {
       ),
       '',
       `**${result.ratio.label}: ${result.ratio.value}x**${verdict}`,
+      ...(result.goals?.length
+        ? [
+            '',
+            table(
+              ['goal', 'measured', ''],
+              result.goals.map((g) => [g.goal, g.measured, g.met ? 'met' : 'missed']),
+            ),
+          ]
+        : []),
       ...(result.notes?.length ? ['', ...result.notes.map((note) => `- ${note}`)] : []),
     ].join('\n');
   });
