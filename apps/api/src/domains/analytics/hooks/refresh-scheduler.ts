@@ -65,7 +65,8 @@ export class RefreshScheduler {
 
   private async refresh(providerId: string): Promise<RefreshOutcome | undefined> {
     try {
-      return await this.refresher.refreshProvider(providerId);
+      // A refresh already running may have started before the commit that asked for this one.
+      return await this.refresher.refreshProvider(providerId, { joinRunning: false });
     } catch (err) {
       // The dirty months remain: the next dashboard open or nightly run refreshes them.
       this.options.logger.error(

@@ -2,6 +2,7 @@ import { analyticsDirtyMonths, analyticsRefreshState } from '@meritum/shared';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
 import { withProviderScope } from '../../../db/provider-scope';
+import { REFRESH_LOCK_NAMESPACE } from '../services/refresh-lock';
 
 /** Where a provider's cache stands against its claims. */
 export interface FreshnessStatus {
@@ -14,6 +15,8 @@ export interface FreshnessStatus {
   ageSeconds: number | null;
   /** Months changed since they were last computed. */
   dirtyMonths: number;
+  /** Some instance holds this provider's refresh lock right now. */
+  refreshing: boolean;
 }
 
 /** Data versions, dirty months and refresh state: the bookkeeping of freshness. SQL only. */
@@ -28,12 +31,17 @@ export class FreshnessRepo {
         refreshed_at: string | null;
         age_seconds: number | null;
         dirty_months: number;
+        refreshing: boolean;
       }>(sql`
         select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as data_version,
                s.source_version::text as cache_version,
                s.refreshed_at::text as refreshed_at,
                extract(epoch from statement_timestamp() - s.refreshed_at)::float8 as age_seconds,
-               (select count(*)::int from analytics_dirty_months d where d.provider_id = ${providerId}) as dirty_months
+               (select count(*)::int from analytics_dirty_months d where d.provider_id = ${providerId}) as dirty_months,
+               exists (select 1 from pg_locks l
+                        where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                          and l.classid = ${REFRESH_LOCK_NAMESPACE}::int::oid
+                          and l.objid = hashtext(${providerId})::oid) as refreshing
         from (select 1) one
         left join analytics_refresh_state s on s.provider_id = ${providerId}`);
       const row = rows[0];
@@ -43,6 +51,7 @@ export class FreshnessRepo {
         refreshedAt: row?.refreshed_at ? new Date(row.refreshed_at) : null,
         ageSeconds: row?.age_seconds ?? null,
         dirtyMonths: row?.dirty_months ?? 0,
+        refreshing: row?.refreshing ?? false,
       };
     });
   }
@@ -56,6 +65,19 @@ export class FreshnessRepo {
         .orderBy(asc(analyticsDirtyMonths.month));
       return rows.map((r) => r.month);
     });
+  }
+
+  /**
+   * Locks the provider's version row (FOR SHARE) until the transaction ends: claim changes,
+   * which update that row first, wait until then, so they never hold a dirty month this
+   * transaction is about to delete.
+   */
+  async holdVersion(providerId: string): Promise<void> {
+    await withProviderScope(this.db, providerId, (tx) =>
+      tx.execute(
+        sql`select 1 from provider_data_versions where provider_id = ${providerId} for share`,
+      ),
+    );
   }
 
   /** Forgets the months recomputed from `version`; a month dirtied later stays dirty. */

@@ -4,11 +4,15 @@ import { assertProviderId } from '../../../db/provider-scope';
 import type { MetricsCalculator } from '../metrics/metrics-calculator';
 import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 import type { FreshnessRepo } from '../repos/freshness.repo';
+import { REFRESH_LOCK_NAMESPACE } from './refresh-lock';
 
 /** The repositories a refresh uses, built on its own transaction. */
 export interface RefreshRepos {
   cache: Pick<AnalyticsCacheRepo, 'bulkUpsert' | 'deleteSuperseded'>;
-  freshness: Pick<FreshnessRepo, 'dirtyMonths' | 'consumeDirtyMonths' | 'recordRefresh'>;
+  freshness: Pick<
+    FreshnessRepo,
+    'dirtyMonths' | 'holdVersion' | 'consumeDirtyMonths' | 'recordRefresh'
+  >;
   calculator: Pick<MetricsCalculator, 'compute'>;
 }
 
@@ -22,12 +26,20 @@ export type RefreshOutcome =
   /** Another instance holds this provider's refresh lock; its refresh will do. */
   | { status: 'busy' };
 
-/** Advisory lock namespace of analytics refreshes (key 2 is hashtext(provider id)). */
-export const REFRESH_LOCK_NAMESPACE = 7270;
-
-interface Running {
+interface Run {
   promise: Promise<RefreshOutcome>;
-  months: ReadonlySet<string>;
+  months: Set<string>;
+}
+
+export interface RefreshRequest {
+  /** Months to recompute besides the dirty ones (first days, 'YYYY-MM-DD'). */
+  months?: readonly string[];
+  /**
+   * Whether a refresh already running may answer, when it covers `months`. True for readers
+   * who only want fresher values; false after a commit, which a refresh started before it may
+   * have missed: then a refresh starting after the call is waited for.
+   */
+  joinRunning?: boolean;
 }
 
 /**
@@ -37,7 +49,9 @@ interface Running {
  * transaction, so a failure leaves the previous values, and the dirty months, in place.
  */
 export class RefreshService {
-  private readonly running = new Map<string, Running>();
+  private readonly running = new Map<string, Run>();
+  /** At most one refresh waiting per provider: it starts when the running one ends. */
+  private readonly queued = new Map<string, Run>();
 
   constructor(private readonly deps: RefreshServiceDeps) {}
 
@@ -45,19 +59,32 @@ export class RefreshService {
     return this.running.has(providerId);
   }
 
-  async refreshProvider(
-    providerId: string,
-    options: { months?: readonly string[] } = {},
-  ): Promise<RefreshOutcome> {
+  async refreshProvider(providerId: string, request: RefreshRequest = {}): Promise<RefreshOutcome> {
     assertProviderId(providerId);
-    const months = options.months ?? [];
+    const months = request.months ?? [];
     const current = this.running.get(providerId);
-    if (current) {
-      if (months.every((m) => current.months.has(m))) return current.promise;
-      // It does not cover what this caller needs: go after it.
-      await current.promise.catch(() => undefined);
-      return this.refreshProvider(providerId, options);
+    if (!current) return this.start(providerId, months);
+    if ((request.joinRunning ?? true) && months.every((m) => current.months.has(m))) {
+      return current.promise;
     }
+    // Wait for a refresh that starts after this call: the queued one, which all such callers share.
+    const next = this.queued.get(providerId);
+    if (next) {
+      for (const month of months) next.months.add(month);
+      return next.promise;
+    }
+    const queued: Run = { months: new Set(months), promise: Promise.resolve({ status: 'busy' }) };
+    queued.promise = current.promise
+      .catch(() => undefined)
+      .then(() => {
+        this.queued.delete(providerId);
+        return this.start(providerId, [...queued.months]);
+      });
+    this.queued.set(providerId, queued);
+    return queued.promise;
+  }
+
+  private start(providerId: string, months: readonly string[]): Promise<RefreshOutcome> {
     const promise = this.run(providerId, months).finally(() => this.running.delete(providerId));
     this.running.set(providerId, { promise, months: new Set(months) });
     return promise;
@@ -78,6 +105,9 @@ export class RefreshService {
       const { sourceVersion, entries } = await calculator.compute(providerId, target);
       const written = await cache.bulkUpsert(entries);
       await cache.deleteSuperseded(providerId, target, sourceVersion);
+      // Claims triggers lock the version row, then dirty months in month order; taking the
+      // version row first here too keeps the dirty-month deletes from deadlocking with them.
+      await freshness.holdVersion(providerId);
       await freshness.consumeDirtyMonths(providerId, target, sourceVersion);
       await freshness.recordRefresh(providerId, sourceVersion);
       return { status: 'refreshed' as const, months: target.length, rows: written, sourceVersion };
