@@ -1,6 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
-import { createAppPool, createDatabase } from '../src/db/client';
+import { createAppPool, createDatabase, JOBS_ROLE } from '../src/db/client';
 import { openThrowawayServer } from '../src/db/throwaway-server';
 import type { BenchContext, BenchSize } from './harness';
 
@@ -23,10 +23,15 @@ export async function openBenchEnvironment(
   const url = await server.createMigratedDatabase('run');
   const pool = createAppPool(url, { max: 8, applicationName: 'meritum-bench' });
   const admin = new pg.Pool({ connectionString: url, max: 4 });
+  const jobsPool = createAppPool(url, {
+    role: JOBS_ROLE,
+    max: 2,
+    applicationName: 'meritum-bench-jobs',
+  });
   const { rows } = await admin.query<{ server_version: string }>('show server_version');
 
   return {
-    ctx: { size, db: createDatabase(pool), admin, log },
+    ctx: { size, db: createDatabase(pool), admin, jobsDb: createDatabase(jobsPool), log },
     machine: {
       cores: cpus().length,
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -39,6 +44,7 @@ export async function openBenchEnvironment(
     close: async () => {
       await pool.end();
       await admin.end();
+      await jobsPool.end();
       await server.close();
     },
   };

@@ -9,6 +9,8 @@ export interface BenchContext {
   db: Database;
   /** The owner's connection pool, for set-up and baselines. */
   admin: pg.Pool;
+  /** As meritum_jobs, for the nightly job's listing. */
+  jobsDb: Database;
   log: (message: string) => void;
 }
 

@@ -25,7 +25,7 @@ async function nightly(ctx: BenchContext) {
   const run = await withPeakRss(() =>
     timed(() =>
       runNightlyRefresh({
-        db: ctx.db,
+        jobsDb: ctx.jobsDb,
         refresher: analytics.refresher,
         cache: analytics.cache,
         clock: systemClock,

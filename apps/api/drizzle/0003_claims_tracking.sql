@@ -150,6 +150,25 @@ REVOKE ALL ON FUNCTION analytics_refresh_candidates(uuid, integer) FROM PUBLIC;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION analytics_provider_count() FROM PUBLIC;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION analytics_refresh_candidates(uuid, integer) TO meritum_app;
+-- Only the jobs role may list providers: an application connection serving one physician's
+-- request must not learn of the others, not even their ids or activity counters.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'meritum_jobs') THEN
+    CREATE ROLE meritum_jobs NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+  END IF;
+  IF current_setting('server_version_num')::int >= 160000 THEN
+    IF NOT pg_has_role(current_user, 'meritum_jobs', 'SET') THEN
+      EXECUTE format('GRANT meritum_jobs TO %I WITH SET TRUE', current_user);
+    END IF;
+  ELSIF NOT pg_has_role(current_user, 'meritum_jobs', 'MEMBER') THEN
+    EXECUTE format('GRANT meritum_jobs TO %I', current_user);
+  END IF;
+END
+$$;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION analytics_provider_count() TO meritum_app;
+GRANT USAGE ON SCHEMA public TO meritum_jobs;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION analytics_refresh_candidates(uuid, integer) TO meritum_jobs;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION analytics_provider_count() TO meritum_jobs;

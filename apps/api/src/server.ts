@@ -2,7 +2,7 @@ import { systemClock } from '@meritum/shared';
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { loadConfig } from './config';
-import { createAppPool, createDatabase } from './db/client';
+import { createAppPool, createDatabase, JOBS_ROLE } from './db/client';
 import { runMigrations } from './db/migrate';
 import { openDatabaseServer } from './db/provision';
 import { createAnalytics } from './domains/analytics/analytics.module';
@@ -23,11 +23,19 @@ async function main(): Promise<void> {
     onError: (err) => logger.warn({ err }, 'idle database connection lost'),
   });
   const db = createDatabase(pool);
-  const analytics = createAnalytics({ db, events: new EventBus(), clock: systemClock, logger });
+  const jobsPool = createAppPool(database.url, {
+    role: JOBS_ROLE,
+    max: 2,
+    applicationName: 'meritum-jobs',
+    onError: (err) => logger.warn({ err }, 'idle database connection lost'),
+  });
+  // The claims domain (with the API) emits on this bus; the analytics hook listens on it.
+  const events = new EventBus();
+  const analytics = createAnalytics({ db, events, clock: systemClock, logger });
   const nightly = scheduleNightly(
     () =>
       runNightlyRefresh({
-        db,
+        jobsDb: createDatabase(jobsPool),
         refresher: analytics.refresher,
         cache: analytics.cache,
         clock: systemClock,
@@ -39,9 +47,10 @@ async function main(): Promise<void> {
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
-    nightly.stop();
+    await nightly.stop();
     await analytics.close();
     await pool.end();
+    await jobsPool.end();
     await database.close();
   });
 

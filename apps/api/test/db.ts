@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createAppPool, createDatabase, type Database } from '../src/db/client';
+import { createAppPool, createDatabase, type Database, JOBS_ROLE } from '../src/db/client';
 import { databaseUrl } from '../src/db/throwaway-server';
 
 export interface TestDatabase {
@@ -11,6 +11,8 @@ export interface TestDatabase {
   db: Database;
   /** The owner's view, for arranging and inspecting data behind the application's back. */
   admin: pg.Pool;
+  /** As meritum_jobs: the nightly job's listing of providers. */
+  jobsDb: Database;
 }
 
 // A constant shared by every worker: it serialises CREATE DATABASE ... TEMPLATE, which fails
@@ -43,15 +45,23 @@ async function workerDatabaseUrl(own?: string): Promise<string> {
  */
 export function useTestDatabase(options: { own?: string } = {}): TestDatabase {
   const handle = {} as TestDatabase;
+  let jobsPool: pg.Pool | undefined;
   beforeAll(async () => {
     handle.url = await workerDatabaseUrl(options.own);
     handle.pool = createAppPool(handle.url, { max: 10, applicationName: 'meritum-test' });
     handle.db = createDatabase(handle.pool);
     handle.admin = new pg.Pool({ connectionString: handle.url, max: 4 });
+    jobsPool = createAppPool(handle.url, {
+      role: JOBS_ROLE,
+      max: 2,
+      applicationName: 'meritum-test-jobs',
+    });
+    handle.jobsDb = createDatabase(jobsPool);
   });
   afterAll(async () => {
     await handle.pool?.end();
     await handle.admin?.end();
+    await jobsPool?.end();
   });
   return handle;
 }

@@ -7,9 +7,13 @@ import pg from 'pg';
 export type Database = PgDatabase<NodePgQueryResultHKT>;
 
 export const APP_ROLE = 'meritum_app';
+/** The nightly job's role for its one cross-provider read (listing providers), and nothing else. */
+export const JOBS_ROLE = 'meritum_jobs';
 
 export interface PoolOptions {
   max?: number;
+  /** Default meritum_app. */
+  role?: typeof APP_ROLE | typeof JOBS_ROLE;
   applicationName?: string;
   onError?: (error: Error) => void;
 }
@@ -24,7 +28,7 @@ export function createAppPool(connectionString: string, options: PoolOptions = {
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'meritum-api',
-    options: `-c role=${APP_ROLE}`,
+    options: `-c role=${options.role ?? APP_ROLE}`,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', options.onError ?? (() => {}));

@@ -85,6 +85,21 @@ describe('migrations', () => {
   });
 });
 
+describe('roles', () => {
+  it('keep the cross-provider listing from meritum_app, the role that serves requests', async () => {
+    await expect(
+      ctx.db.execute(sql`select * from analytics_refresh_candidates(null, 10)`),
+    ).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: '42501' }),
+    });
+    await expect(ctx.db.execute(sql`select analytics_provider_count()`)).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: '42501' }),
+    });
+    const listed = await ctx.jobsDb.execute(sql`select analytics_provider_count() as n`);
+    expect(listed.rows).toHaveLength(1);
+  });
+});
+
 describe('analytics_cache storage', () => {
   it('rewrites existing rows in place (HOT updates), touching no index', async () => {
     const p = await createProvider(ctx.admin);

@@ -4,14 +4,15 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Database } from '../../../db/client';
 import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
-import { retentionWindow } from '../services/dashboard.service';
 import type { RefreshService } from '../services/refresh.service';
+import { retentionWindow } from '../services/retention';
 
 /** Session-free lock key of the nightly run: one instance at a time runs it. */
 export const NIGHTLY_LOCK_KEY = 727_010;
 
 export interface NightlyDeps {
-  db: Database;
+  /** A connection as meritum_jobs: the run's lock and its listing of providers. */
+  jobsDb: Database;
   refresher: Pick<RefreshService, 'refreshProvider'>;
   cache: Pick<AnalyticsCacheRepo, 'deleteExpiredEntries'>;
   clock: Clock;
@@ -49,12 +50,12 @@ type Candidate = {
 export async function runNightlyRefresh(
   deps: NightlyDeps,
 ): Promise<NightlyReport | { status: 'locked' }> {
-  const { db, refresher, cache, clock, logger } = deps;
+  const { jobsDb, refresher, cache, clock, logger } = deps;
   const limit = pLimit(deps.concurrency ?? 4);
   const pageSize = deps.pageSize ?? 500;
   // The lock lives as long as this transaction, which only lists providers: no snapshot is held
   // between statements, so it does not hold back vacuum.
-  return db.transaction(async (tx) => {
+  return jobsDb.transaction(async (tx) => {
     const { rows: lock } = await tx.execute<{ locked: boolean }>(
       sql`select pg_try_advisory_xact_lock(${NIGHTLY_LOCK_KEY}) as locked`,
     );

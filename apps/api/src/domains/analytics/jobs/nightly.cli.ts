@@ -1,7 +1,7 @@
 import { systemClock } from '@meritum/shared';
 import pino from 'pino';
 import { loadConfig } from '../../../config';
-import { createAppPool, createDatabase } from '../../../db/client';
+import { createAppPool, createDatabase, JOBS_ROLE } from '../../../db/client';
 import { runMigrations } from '../../../db/migrate';
 import { openDatabaseServer } from '../../../db/provision';
 import { EventBus } from '../../../lib/events';
@@ -17,12 +17,17 @@ async function main(): Promise<number> {
     logger,
   );
   const pool = createAppPool(server.url, { applicationName: 'meritum-nightly' });
+  const jobsPool = createAppPool(server.url, {
+    role: JOBS_ROLE,
+    max: 1,
+    applicationName: 'meritum-nightly-jobs',
+  });
   try {
     await runMigrations(server.url);
     const db = createDatabase(pool);
     const analytics = createAnalytics({ db, events: new EventBus(), clock: systemClock, logger });
     const report = await runNightlyRefresh({
-      db,
+      jobsDb: createDatabase(jobsPool),
       refresher: analytics.refresher,
       cache: analytics.cache,
       clock: systemClock,
@@ -33,6 +38,7 @@ async function main(): Promise<number> {
     return report.status === 'completed' && report.failed > 0 ? 1 : 0;
   } finally {
     await pool.end();
+    await jobsPool.end();
     await server.close();
   }
 }
