@@ -38,9 +38,13 @@ export function analyticsHarness(
       return {
         async compute(providerId, months) {
           computeCalls.push({ providerId, months });
-          if (options.computeDelayMs)
+          const computed = await real.compute(providerId, months);
+          // Slow refreshes hold their lock and transaction after the snapshot was taken, so a
+          // test can commit a claim change between a refresh's reading and its writing.
+          if (options.computeDelayMs) {
             await new Promise((r) => setTimeout(r, options.computeDelayMs));
-          return real.compute(providerId, months);
+          }
+          return computed;
         },
       };
     },
@@ -62,4 +66,29 @@ export async function refreshSettled(
   while (analytics.refresher.isRefreshing(providerId)) {
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** Waits until some session holds an advisory lock: (namespace, hashtext(key)) or a bigint key. */
+export async function waitForAdvisoryLock(
+  admin: import('pg').Pool,
+  lock: { namespace: number; key: string } | { bigint: number },
+): Promise<void> {
+  const query =
+    'namespace' in lock
+      ? {
+          text: `select exists (select 1 from pg_locks where locktype = 'advisory' and granted
+                  and objsubid = 2 and classid = $1::int::oid and objid = hashtext($2)::oid) as held`,
+          values: [lock.namespace, lock.key],
+        }
+      : {
+          text: `select exists (select 1 from pg_locks where locktype = 'advisory' and granted
+                  and objsubid = 1 and objid = $1::bigint::oid) as held`,
+          values: [lock.bigint],
+        };
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await admin.query(query);
+    if (rows[0]?.held) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('the advisory lock was never taken');
 }

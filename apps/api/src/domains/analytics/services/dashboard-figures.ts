@@ -1,7 +1,12 @@
 import { type AnalyticsCacheEntry, formatCents, type MetricKey, toCents } from '@meritum/shared';
-import { DERIVED_METRICS } from '../metrics/definitions';
+import { DERIVED_METRICS, METRIC_DEFINITIONS } from '../metrics/definitions';
 
-const MONEY: ReadonlySet<MetricKey> = new Set(['billed_amount', 'pending_amount', 'paid_amount']);
+/** Metrics that add up fees: summed in cents. */
+const MONEY: ReadonlySet<MetricKey> = new Set(
+  METRIC_DEFINITIONS.filter(
+    (d) => d.measure === 'fee_submitted' || d.measure === 'fee_assessed',
+  ).map((d) => d.key),
+);
 
 export interface DashboardMetrics {
   claims_count: number;

@@ -1,10 +1,7 @@
 import {
   type AnalyticsCacheEntry,
-  addMonths,
   type ClaimType,
   type Clock,
-  edmontonDate,
-  firstOfMonth,
   monthsBetween,
   type PeriodOption,
   type ResolvedPeriod,
@@ -17,8 +14,8 @@ import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 import type { FreshnessRepo } from '../repos/freshness.repo';
 import { addEntry, type DashboardMetrics, figuresOf, type MetricSums } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
+import { retentionWindow } from './retention';
 
-export const RETENTION_MONTHS = 24;
 const TOP_CODES = 10;
 
 export type FreshnessState = 'fresh' | 'stale' | 'refreshing' | 'cold';
@@ -50,16 +47,6 @@ export interface DashboardServiceDeps {
   maxAgeMinutes?: number;
 }
 
-/** The months the cache keeps: this Edmonton month and the 23 before it. */
-export function retentionWindow(clock: Clock): string[] {
-  const today = edmontonDate(clock.now());
-  const first = addMonths(today.year, today.month, 1 - RETENTION_MONTHS);
-  return monthsBetween(
-    firstOfMonth(first.year, first.month),
-    firstOfMonth(today.year, today.month),
-  );
-}
-
 /**
  * The physician's dashboard, read from the cache alone. Fresh values are served as they are;
  * stale ones at once, with a refresh behind them; a cold cache is computed before answering.
@@ -77,7 +64,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       await refreshNow(providerId, needed);
       return 'cold';
     }
-    if (refresher.isRefreshing(providerId)) return 'refreshing';
+    if (status.refreshing || refresher.isRefreshing(providerId)) return 'refreshing';
     const aged = status.ageSeconds === null || status.ageSeconds * 1000 > maxAgeMs;
     const changed = status.dirtyMonths > 0 || status.cacheVersion !== status.dataVersion;
     if (!aged && !changed) return 'fresh';
@@ -90,7 +77,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
   /** A cold read waits for its refresh; when another instance holds the lock, for theirs. */
   async function refreshNow(providerId: string, months: string[]): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const outcome = await refresher.refreshProvider(providerId, { months });
+      const outcome = await refresher.refreshProvider(providerId, { months, joinRunning: true });
       if (outcome.status === 'refreshed') return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
