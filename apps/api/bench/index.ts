@@ -1,43 +1,63 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bulkUpsertVsCopy } from './bulk-upsert-vs-copy.bench';
-import { openBenchEnvironment } from './environment';
-import { freshnessLatency } from './freshness-latency.bench';
-import type { Benchmark, BenchResult, BenchSize } from './harness';
-import { nightlyRefresh } from './nightly.bench';
+import { BENCHMARKS } from './catalogue';
+import type { BenchResult } from './harness';
 import { writeReport } from './report';
 
-const BENCHMARKS: Benchmark[] = [bulkUpsertVsCopy, freshnessLatency, nightlyRefresh];
-
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+const runOne = fileURLToPath(new URL('./run-one.ts', import.meta.url));
+
+/** Runs one benchmark in a child process (same Node flags, so the same TypeScript loader). */
+function runInChild(id: string, size: string, out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, runOne, '--id', id, '--size', size, '--out', out],
+      {
+        stdio: 'inherit',
+      },
+    );
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`benchmark ${id} exited with ${code}`)),
+    );
+  });
+}
 
 async function main() {
   const { values } = parseArgs({
     options: { size: { type: 'string', default: 'small' }, only: { type: 'string' } },
   });
-  if (values.size !== 'small' && values.size !== 'large') {
+  if (values.size !== 'small' && values.size !== 'large')
     throw new Error('--size is small or large');
-  }
-  const size: BenchSize = values.size;
-  const log = (message: string) => process.stdout.write(`${message}\n`);
-  const env = await openBenchEnvironment(size, process.env.DATABASE_URL || undefined, log);
+  const selected = BENCHMARKS.filter((b) => !values.only || b.id === values.only);
+  if (selected.length === 0) throw new Error(`no benchmark is called ${values.only}`);
+
+  const dir = await mkdtemp(join(tmpdir(), 'meritum-bench-'));
   const results: BenchResult[] = [];
+  let machine: Record<string, string | number> = {};
   try {
-    for (const bench of BENCHMARKS.filter((b) => !values.only || b.id === values.only)) {
-      log(`${bench.id} (${size})`);
-      const result = await bench.run(env.ctx);
-      log(`  ${result.ratio.label}: ${result.ratio.value}x`);
-      results.push(result);
+    for (const bench of selected) {
+      process.stdout.write(`${bench.id} (${values.size})\n`);
+      const out = join(dir, `${bench.id}.json`);
+      await runInChild(bench.id, values.size, out);
+      const run = JSON.parse(await readFile(out, 'utf8')) as {
+        machine: typeof machine;
+        result: BenchResult;
+      };
+      machine = run.machine;
+      results.push(run.result);
+      process.stdout.write(`  ${run.result.ratio.label}: ${run.result.ratio.value}x\n`);
     }
   } finally {
-    await env.close();
+    await rm(dir, { recursive: true, force: true });
   }
-  await writeReport(
-    { machine: env.machine, results },
-    root('bench-results.json'),
-    root('docs/benchmarks.md'),
-  );
-  log('wrote bench-results.json and docs/benchmarks.md');
+  await writeReport({ machine, results }, root('bench-results.json'), root('docs/benchmarks.md'));
+  process.stdout.write('wrote bench-results.json and docs/benchmarks.md\n');
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,7 @@
+import { bulkUpsertVsCopy } from './bulk-upsert-vs-copy.bench';
+import { freshnessLatency } from './freshness-latency.bench';
+import type { Benchmark } from './harness';
+import { nightlyRefresh } from './nightly.bench';
+
+/** Every benchmark of the project, in the order the report lists them. */
+export const BENCHMARKS: Benchmark[] = [bulkUpsertVsCopy, freshnessLatency, nightlyRefresh];
