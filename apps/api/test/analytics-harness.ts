@@ -1,10 +1,12 @@
 import pino from 'pino';
-import type { Database } from '../src/db/client';
+import { afterEach } from 'vitest';
+import { createAppPool, createDatabase, type Database } from '../src/db/client';
 import { createAnalytics } from '../src/domains/analytics/analytics.module';
 import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
 import { ClaimsRepo } from '../src/domains/claims/repos/claims.repo';
 import { createClaimsService } from '../src/domains/claims/services/claims.service';
 import { EventBus } from '../src/lib/events';
+import type { TestDatabase } from './db';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -91,4 +93,33 @@ export async function waitForAdvisoryLock(
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error('the advisory lock was never taken');
+}
+
+type HarnessOptions = Parameters<typeof analyticsHarness>[1];
+
+/**
+ * Harnesses for a test file, all closed after each test: `harness()` on the file's database,
+ * `otherInstance()` on a pool of its own, as a second API instance would be.
+ */
+export function useAnalyticsHarnesses(ctx: TestDatabase) {
+  const open: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of open.splice(0).reverse()) await close();
+  });
+  return {
+    harness(options?: HarnessOptions) {
+      const h = analyticsHarness(ctx.db, options);
+      open.push(() => h.analytics.close());
+      return h;
+    },
+    otherInstance(options?: HarnessOptions) {
+      const pool = createAppPool(ctx.url, { max: 2, applicationName: 'meritum-test-other' });
+      const h = analyticsHarness(createDatabase(pool), options);
+      open.push(async () => {
+        await h.analytics.close();
+        await pool.end();
+      });
+      return h;
+    },
+  };
 }

@@ -1,8 +1,8 @@
 import { claims, monthsBetween, STORED_METRIC_KEYS } from '@meritum/shared';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
-import { analyticsHarness } from '../../../../test/analytics-harness';
+import { describe, expect, it } from 'vitest';
+import { useAnalyticsHarnesses } from '../../../../test/analytics-harness';
 import { claimHistory, playHistories } from '../../../../test/claim-histories';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider } from '../../../../test/factories';
@@ -13,15 +13,7 @@ import { MetricsCalculator } from '../metrics/metrics-calculator';
 const ctx = useTestDatabase();
 // Room for fast-check to shrink a failure to its smallest counterexample.
 const PROPERTY_TIMEOUT_MS = 120_000;
-const harnesses: Array<ReturnType<typeof analyticsHarness>> = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.analytics.close()));
-});
-const harness = (options?: Parameters<typeof analyticsHarness>[1]) => {
-  const h = analyticsHarness(ctx.db, options);
-  harnesses.push(h);
-  return h;
-};
+const { harness } = useAnalyticsHarnesses(ctx);
 
 const MONTHS = monthsBetween('2025-12-01', '2026-12-01');
 const thisMonth = { period: 'this_month' as const };

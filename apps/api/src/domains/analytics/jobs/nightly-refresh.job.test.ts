@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  analyticsHarness,
+  type analyticsHarness,
   silentLogger,
+  useAnalyticsHarnesses,
   waitForAdvisoryLock,
 } from '../../../../test/analytics-harness';
 import { useTestDatabase } from '../../../../test/db';
@@ -10,10 +11,7 @@ import { NIGHTLY_LOCK_KEY, runNightlyRefresh } from './nightly-refresh.job';
 
 // The nightly job lists every provider: this file keeps a database of its own.
 const ctx = useTestDatabase({ own: 'nightly' });
-const harnesses: Array<ReturnType<typeof analyticsHarness>> = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.analytics.close()));
-});
+const { harness } = useAnalyticsHarnesses(ctx);
 
 function nightly(h: ReturnType<typeof analyticsHarness>) {
   return runNightlyRefresh({
@@ -35,8 +33,7 @@ const newClaim = {
 
 describe('nightly refresh', () => {
   it('refreshes providers whose claims changed, skips current ones, and drops rows past 24 months', async () => {
-    const h = analyticsHarness(ctx.db);
-    harnesses.push(h);
+    const h = harness();
     const changed = await createProvider(ctx.admin);
     const current = await createProvider(ctx.admin);
     for (const p of [changed, current]) {
@@ -71,9 +68,8 @@ describe('nightly refresh', () => {
   });
 
   it('runs once when two instances start it at the same time', async () => {
-    const a = analyticsHarness(ctx.db, { computeDelayMs: 200 });
-    const b = analyticsHarness(ctx.db);
-    harnesses.push(a, b);
+    const a = harness({ computeDelayMs: 200 });
+    const b = harness();
     const p = await createProvider(ctx.admin);
     await a.unhooked.create(p, newClaim);
 
