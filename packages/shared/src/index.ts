@@ -1,6 +1,7 @@
 export * from './analytics/cache-entry';
 export * from './analytics/dimensions';
 export * from './analytics/metric-keys';
+export * from './auth/credentials';
 export * from './claims/claim';
 export * from './constants/time';
 export * from './dates/business-dates';

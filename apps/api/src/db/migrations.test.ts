@@ -62,6 +62,8 @@ describe('migrations', () => {
       'claims',
       'provider_data_versions',
       'providers',
+      'sessions',
+      'users',
     ]);
     for (const row of rows) {
       expect(row, row.table).toMatchObject({ enabled: true, forced: true, scoped: true });

@@ -1,4 +1,5 @@
 export * from './analytics-cache';
 export * from './analytics-freshness';
+export * from './auth';
 export * from './claims';
 export * from './providers';

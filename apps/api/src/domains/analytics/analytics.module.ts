@@ -51,6 +51,7 @@ export function createAnalytics(options: AnalyticsOptions) {
     maxAgeMinutes: options.maxAgeMinutes,
   });
   return {
+    clock,
     cache,
     freshness,
     refresher,

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Database } from './db/client';
+import { analyticsRoutes } from './domains/analytics/routes/analytics.routes';
+import { authRoutes } from './domains/auth/routes/auth.routes';
+import { claimsRoutes } from './domains/claims/routes/claims.routes';
+import { errorsPlugin } from './plugins/errors';
+import { sessionsPlugin } from './plugins/sessions';
+import { healthRoutes } from './routes/health.routes';
+import type { Services } from './services';
+
+type RateLimit = { max: number; timeWindow: string };
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Secure cookies: on in production, off for plain-HTTP development and tests. */
+  secureCookies?: boolean;
+  loginRateLimit?: RateLimit;
+  refreshRateLimit?: RateLimit;
+}
+
+/** Never log what authenticates a physician. */
+export const LOG_REDACTIONS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+];
+
+/**
+ * Builds the API from its dependencies: infrastructure plugins, then the domains. It never
+ * listens: server.ts does, and tests use inject() or Supertest on app.server.
+ */
+export async function buildApp({
+  db,
+  services,
+  options = {},
+}: {
+  db: Database;
+  services: Services;
+  options?: AppOptions;
+}) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 64 * 1024,
+    genReqId: () => randomUUID(),
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(helmet);
+  await app.register(rateLimit, { global: false });
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Meritum API',
+        version: '1.0.0',
+        description: 'Billing analytics for Alberta physicians',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(sessionsPlugin, {
+    auth: services.auth,
+    secure: options.secureCookies ?? false,
+  });
+
+  await app.register(healthRoutes, { db });
+  await app.register(authRoutes, {
+    prefix: '/api/v1/auth',
+    auth: services.auth,
+    loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: '1 minute' },
+  });
+  await app.register(claimsRoutes, { prefix: '/api/v1/claims', claims: services.claims });
+  await app.register(analyticsRoutes, {
+    prefix: '/api/v1/analytics',
+    analytics: services.analytics,
+    validation: services.validation,
+    refreshRateLimit: options.refreshRateLimit ?? { max: 6, timeWindow: '1 minute' },
+  });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

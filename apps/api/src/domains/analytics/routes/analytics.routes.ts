@@ -1,0 +1,120 @@
+import {
+  ClaimType,
+  Dimensions,
+  IsoDate,
+  MAX_PERIOD_MONTHS,
+  MetricKey,
+  monthSpan,
+  PeriodOption,
+} from '@meritum/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { providerOf } from '../../../plugins/sessions';
+import type { Analytics } from '../analytics.module';
+import { retentionWindow } from '../services/retention';
+import type { ValidationService } from '../services/validation.service';
+
+const withinMaxSpan = (q: { start: string; end: string }) =>
+  q.start <= q.end && monthSpan(q.start, q.end) <= MAX_PERIOD_MONTHS;
+const spanIssue = {
+  message: `start must not be after end, and a range spans at most ${MAX_PERIOD_MONTHS} months`,
+  path: ['end'],
+};
+
+const DashboardQuery = z
+  .strictObject({
+    period: PeriodOption,
+    start: IsoDate.optional(),
+    end: IsoDate.optional(),
+    claimType: ClaimType.optional(),
+  })
+  .refine((q) => q.period === 'custom' || (q.start === undefined && q.end === undefined), {
+    message: 'start and end go with period=custom only',
+    path: ['period'],
+  });
+
+const MetricsQuery = z
+  .strictObject({
+    keys: z
+      .string()
+      .max(500)
+      .transform((keys) => keys.split(','))
+      .pipe(z.array(MetricKey).min(1).max(16)),
+    start: IsoDate,
+    end: IsoDate,
+    dimensions: z
+      .string()
+      .max(1024)
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'dimensions must be a JSON object' });
+          return z.NEVER;
+        }
+      })
+      .pipe(Dimensions)
+      .optional(),
+  })
+  .refine(withinMaxSpan, spanIssue);
+
+const RangeQuery = z
+  .strictObject({ start: IsoDate, end: IsoDate })
+  .refine(withinMaxSpan, spanIssue);
+
+export interface AnalyticsRoutesOptions {
+  analytics: Analytics;
+  validation: ValidationService;
+  refreshRateLimit: { max: number; timeWindow: string };
+}
+
+/** The dashboard a physician opens, raw cache rows, an on-demand refresh and a consistency check. */
+export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (
+  app,
+  options,
+) => {
+  const { analytics, validation, refreshRateLimit } = options;
+  app.addHook('preHandler', app.authenticate);
+
+  app.get(
+    '/dashboard',
+    { schema: { tags: ['analytics'], querystring: DashboardQuery } },
+    async (request) => {
+      const { claimType, ...period } = request.query;
+      return analytics.dashboard.getDashboard(providerOf(request), period, { claimType });
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { schema: { tags: ['analytics'], querystring: MetricsQuery } },
+    async (request) => {
+      const { keys, start, end, dimensions } = request.query;
+      const rows = await analytics.cache.getMetrics(
+        providerOf(request),
+        keys,
+        start,
+        end,
+        dimensions,
+      );
+      return { rows };
+    },
+  );
+
+  app.post(
+    '/refresh',
+    { schema: { tags: ['analytics'] }, config: { rateLimit: refreshRateLimit } },
+    async (request) =>
+      analytics.refresher.refreshProvider(providerOf(request), {
+        months: retentionWindow(analytics.clock),
+        joinRunning: true,
+      }),
+  );
+
+  app.get(
+    '/validation',
+    { schema: { tags: ['analytics'], querystring: RangeQuery } },
+    async (request) =>
+      validation.validate(providerOf(request), request.query.start, request.query.end),
+  );
+};

@@ -1,0 +1,45 @@
+import { LoginRequest, SignupRequest } from '@meritum/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { providerOf, SESSION_COOKIE } from '../../../plugins/sessions';
+import type { AuthService } from '../services/auth.service';
+
+export interface AuthRoutesOptions {
+  auth: AuthService;
+  loginRateLimit: { max: number; timeWindow: string };
+}
+
+/** Sign-up, login, logout and `me`: the provider always comes from the session. */
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
+  app,
+  { auth, loginRateLimit },
+) => {
+  app.post(
+    '/signup',
+    { schema: { tags: ['auth'], body: SignupRequest } },
+    async (request, reply) => {
+      const { providerId, userId, token, expiresAt } = await auth.signup(request.body);
+      app.setSessionCookie(reply, token, expiresAt);
+      return reply.status(201).send(await auth.profile(providerId, userId));
+    },
+  );
+
+  app.post(
+    '/login',
+    { schema: { tags: ['auth'], body: LoginRequest }, config: { rateLimit: loginRateLimit } },
+    async (request, reply) => {
+      const { providerId, userId, token, expiresAt } = await auth.login(request.body);
+      app.setSessionCookie(reply, token, expiresAt);
+      return auth.profile(providerId, userId);
+    },
+  );
+
+  app.post('/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+    await auth.logout(request.cookies[SESSION_COOKIE]);
+    app.clearSessionCookie(reply);
+    return reply.status(204).send();
+  });
+
+  app.get('/me', { schema: { tags: ['auth'] }, preHandler: app.authenticate }, async (request) =>
+    auth.profile(providerOf(request), request.session?.userId ?? ''),
+  );
+};

@@ -1,0 +1,29 @@
+import { ClaimTransition, NewClaim } from '@meritum/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { providerOf } from '../../../plugins/sessions';
+import type { ClaimsService } from '../services/claims.service';
+
+const ClaimParams = z.strictObject({ id: z.uuid({ message: 'claim ids are UUIDs' }) });
+
+/** Claims of the session's provider: create, read, transition. */
+export const claimsRoutes: FastifyPluginAsyncZod<{ claims: ClaimsService }> = async (
+  app,
+  { claims },
+) => {
+  app.addHook('preHandler', app.authenticate);
+
+  app.post('/', { schema: { tags: ['claims'], body: NewClaim } }, async (request, reply) =>
+    reply.status(201).send(await claims.create(providerOf(request), request.body)),
+  );
+
+  app.get('/:id', { schema: { tags: ['claims'], params: ClaimParams } }, async (request) =>
+    claims.get(providerOf(request), request.params.id),
+  );
+
+  app.post(
+    '/:id/transitions',
+    { schema: { tags: ['claims'], params: ClaimParams, body: ClaimTransition } },
+    async (request) => claims.transition(providerOf(request), request.params.id, request.body),
+  );
+};

@@ -1,0 +1,54 @@
+import { systemClock } from '@meritum/shared';
+import supertest from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
+import { type App, type AppOptions, buildApp } from '../src/app';
+import { createServices, type Services } from '../src/services';
+import { silentLogger } from './analytics-harness';
+import type { TestDatabase } from './db';
+
+let signups = 0;
+
+/** The real app on the file's database, through Supertest (after ready(), on app.server). */
+export function useApp(ctx: TestDatabase, options: AppOptions = {}) {
+  const handle = {} as { app: App; services: Services; http: () => supertest.Agent };
+  beforeAll(async () => {
+    handle.services = createServices({
+      db: ctx.db,
+      clock: systemClock,
+      logger: silentLogger,
+      coalesceMs: 20,
+    });
+    handle.app = await buildApp({
+      db: ctx.db,
+      services: handle.services,
+      options: { loginRateLimit: { max: 10_000, timeWindow: '1 minute' }, ...options },
+    });
+    await handle.app.ready();
+    handle.http = () => supertest.agent(handle.app.server);
+  });
+  afterAll(async () => {
+    await handle.services?.close();
+    await handle.app?.close();
+  });
+  return handle;
+}
+
+/** Signs a new physician up; the returned agent carries the session cookie. */
+export async function signUp(
+  app: { http: () => supertest.Agent },
+  overrides: Record<string, string> = {},
+) {
+  signups += 1;
+  const credentials = {
+    email: `dr.${process.pid}.${signups}.${Date.now()}@example.ca`,
+    password: 'correct horse battery staple',
+    name: `Dr. Test ${signups}`,
+    billingNumber: `BN-${process.pid}-${signups}-${Date.now() % 100000}`,
+    ...overrides,
+  };
+  const agent = app.http();
+  const response = await agent.post('/api/v1/auth/signup').send(credentials);
+  if (response.status !== 201)
+    throw new Error(`signup failed: ${response.status} ${response.text}`);
+  return { agent, credentials, providerId: response.body.providerId as string, response };
+}
