@@ -1,22 +1,11 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  date,
-  index,
-  numeric,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, date, index, numeric, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { CLAIM_STATES, CLAIM_TYPES } from '../claims/claim';
+import { timestamptz } from './columns';
 import { providers } from './providers';
 
 export const claimTypeEnum = pgEnum('claim_type', CLAIM_TYPES);
 export const claimStateEnum = pgEnum('claim_state', CLAIM_STATES);
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
  * The claims a physician bills. Every insert, update or delete bumps the provider's data version

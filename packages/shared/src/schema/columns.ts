@@ -1,4 +1,4 @@
-import { customType } from 'drizzle-orm/pg-core';
+import { customType, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * A PostgreSQL bigint carried as a decimal string: exact beyond 2^53 and JSON-safe.
@@ -7,3 +7,6 @@ import { customType } from 'drizzle-orm/pg-core';
 export const bigintString = customType<{ data: string; driverData: string }>({
   dataType: () => 'bigint',
 });
+
+/** A timestamptz read as a JS Date. */
+export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
