@@ -7,9 +7,10 @@ export const healthRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { 
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/ready', async (request, reply) => {
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('timeout')), 1000),
-    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the database took over a second')), 1000);
+    });
     try {
       await Promise.race([db.execute(sql`select 1`), timeout]);
       return { status: 'ready' };
@@ -22,6 +23,8 @@ export const healthRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { 
           requestId: request.id,
         },
       });
+    } finally {
+      clearTimeout(timer);
     }
   });
 };

@@ -1,0 +1,232 @@
+import { edmontonDateString, monthsBetween, systemClock } from '@meritum/shared';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signUp, useApp } from '../../../../test/app-harness';
+import {
+  dashboardFromClaims,
+  periodsFromDatabase,
+  topCodesFromClaims,
+} from '../../../../test/dashboard-reference';
+import { useTestDatabase } from '../../../../test/db';
+import { insertSyntheticClaims } from '../../../demo/synthetic-claims';
+
+const ctx = useTestDatabase();
+const app = useApp(ctx);
+
+type Agent = Awaited<ReturnType<typeof signUp>>['agent'];
+type Periods = Awaited<ReturnType<typeof periodsFromDatabase>>;
+
+let physician: { agent: Agent; providerId: string };
+let periods: Periods;
+
+/** Two years of synthetic claims (inserted as the owner, so the triggers fire as in production). */
+async function withClaims(count: number, seed: number) {
+  const signed = await signUp(app);
+  const owner = await ctx.admin.connect();
+  try {
+    await insertSyntheticClaims(drizzle({ client: owner }), signed.providerId, {
+      count,
+      until: edmontonDateString(systemClock.now()),
+      seed,
+    });
+  } finally {
+    owner.release();
+  }
+  return signed;
+}
+
+const lastDayOfMonth = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+
+beforeAll(async () => {
+  periods = await periodsFromDatabase(ctx.admin);
+  physician = await withClaims(1_500, 11);
+  // A claim billed and paid through the API this month, beside the synthetic history.
+  const { agent } = physician;
+  const claim = await agent.post('/api/v1/claims').send({
+    claimType: 'WCB',
+    healthServiceCode: 'C568',
+    dateOfService: periods.this_month.start,
+    feeSubmitted: '95.40',
+  });
+  expect(claim.status, claim.text).toBe(201);
+  for (const step of [{ to: 'submitted' }, { to: 'adjusted', feeAssessed: '90.15' }]) {
+    const moved = await agent.post(`/api/v1/claims/${claim.body.id}/transitions`).send(step);
+    expect(moved.status, moved.text).toBe(200);
+  }
+  await app.services.analytics.scheduler.idle(); // the transitions' own refreshes
+  const refresh = await agent.post('/api/v1/analytics/refresh');
+  expect(refresh.status, refresh.text).toBe(200);
+});
+
+describe('GET /api/v1/analytics/dashboard', () => {
+  const options = [
+    'this_month',
+    'last_month',
+    'this_quarter',
+    'year_to_date',
+    'last_12_months',
+    'custom: 24 months to date',
+    'custom: days inside months',
+  ] as const;
+  const claimTypes = [undefined, 'AHCIP', 'WCB'] as const;
+  const cases = options.flatMap((option) => claimTypes.map((claimType) => ({ option, claimType })));
+
+  it.each(cases)(
+    'equals a computation straight from the claims: $option, claim type $claimType',
+    async ({ option, claimType }) => {
+      const [query, expected] = resolveCase(option, periods);
+      const url = `/api/v1/analytics/dashboard?${query}${claimType ? `&claimType=${claimType}` : ''}`;
+      const response = await physician.agent.get(url);
+      expect(response.status, response.text).toBe(200);
+      const body = response.body;
+      expect(body.freshness.state).toBe('fresh');
+      expect(body.period).toEqual(expected);
+
+      const { providerId } = physician;
+      expect(body.metrics).toEqual(
+        await dashboardFromClaims(ctx.admin, providerId, expected, claimType),
+      );
+      const months = monthsBetween(expected.start, expected.end);
+      expect(body.monthly.map((m: { month: string }) => m.month)).toEqual(months);
+      for (const { month, ...figures } of body.monthly) {
+        const range = { start: month, end: lastDayOfMonth(month) };
+        expect(figures, month).toEqual(
+          await dashboardFromClaims(ctx.admin, providerId, range, claimType),
+        );
+      }
+      expect(body.topHealthServiceCodes).toEqual(
+        await topCodesFromClaims(ctx.admin, providerId, expected, claimType),
+      );
+    },
+  );
+
+  it('has something to compare: the physician billed, was paid and was refused in the last 12 months', async () => {
+    const response = await physician.agent.get('/api/v1/analytics/dashboard?period=last_12_months');
+    const { metrics, topHealthServiceCodes } = response.body;
+    expect(metrics.claims_count).toBeGreaterThan(500);
+    expect(metrics.paid_count).toBeGreaterThan(300);
+    expect(metrics.rejected_count).toBeGreaterThan(10);
+    expect(Number(metrics.pending_amount)).toBeGreaterThan(0);
+    expect(topHealthServiceCodes.length).toBeGreaterThan(5);
+  });
+
+  it('shows a transition on the next open once its refresh lands', async () => {
+    const fresh = await withClaims(50, 12);
+    await fresh.agent.post('/api/v1/analytics/refresh').expect(200);
+    const before = await fresh.agent.get('/api/v1/analytics/dashboard?period=this_month');
+    const claim = await fresh.agent.post('/api/v1/claims').send({
+      claimType: 'AHCIP',
+      healthServiceCode: '03.04A',
+      dateOfService: periods.this_month.start,
+      feeSubmitted: '1000.01',
+    });
+    await fresh.agent.post(`/api/v1/claims/${claim.body.id}/transitions`).send({ to: 'submitted' });
+    await app.services.analytics.scheduler.idle();
+
+    const after = await fresh.agent.get('/api/v1/analytics/dashboard?period=this_month');
+    expect(after.body.freshness.state).toBe('fresh');
+    expect(after.body.metrics.claims_count).toBe(before.body.metrics.claims_count + 1);
+    expect(after.body.metrics).toEqual(
+      await dashboardFromClaims(ctx.admin, fresh.providerId, periods.this_month),
+    );
+  });
+});
+
+describe('GET /api/v1/analytics/validation', () => {
+  it('reports the cache consistent with the claims after a refresh', async () => {
+    const { start, end } = periods.last_12_months;
+    const response = await physician.agent.get(
+      `/api/v1/analytics/validation?start=${start}&end=${end}`,
+    );
+    expect(response.status, response.text).toBe(200);
+    expect(response.body).toMatchObject({ consistent: true, mismatches: [] });
+    expect(response.body.checked).toBeGreaterThan(12 * 8);
+  });
+
+  it('lists the row changed behind the cache’s back', async () => {
+    const target = await withClaims(300, 13);
+    await target.agent.post('/api/v1/analytics/refresh').expect(200);
+    const month = periods.last_month.start;
+    const { rows } = await ctx.admin.query<{ value: string }>(
+      `update analytics_cache set value = value + 7
+       where provider_id = $1 and metric_key = 'billed_amount' and period_start = $2
+         and dimensions = '{}'::jsonb
+       returning value::text`,
+      [target.providerId, month],
+    );
+    expect(rows).toHaveLength(1);
+    const tampered = rows[0]?.value as string;
+
+    const response = await target.agent.get(
+      `/api/v1/analytics/validation?start=${month}&end=${periods.last_month.end}`,
+    );
+    expect(response.status, response.text).toBe(200);
+    expect(response.body.consistent).toBe(false);
+    const expected = await dashboardFromClaims(ctx.admin, target.providerId, periods.last_month);
+    expect(response.body.mismatches).toEqual([
+      {
+        metricKey: 'billed_amount',
+        periodStart: month,
+        dimensions: {},
+        cached: tampered,
+        computed: expected?.billed_amount,
+      },
+    ]);
+  });
+});
+
+describe('GET /api/v1/analytics/metrics', () => {
+  it('returns the raw cache rows of the session’s physician, filtered by dimensions', async () => {
+    const { start, end } = periods.last_month;
+    const dimensions = encodeURIComponent(JSON.stringify({ claim_type: 'AHCIP' }));
+    const response = await physician.agent.get(
+      `/api/v1/analytics/metrics?keys=claims_count,billed_amount&start=${start}&end=${end}&dimensions=${dimensions}`,
+    );
+    expect(response.status, response.text).toBe(200);
+    const rows = response.body.rows as Array<Record<string, unknown>>;
+    const expected = await dashboardFromClaims(
+      ctx.admin,
+      physician.providerId,
+      { start, end },
+      'AHCIP',
+    );
+    const total = rows.find(
+      (r) =>
+        r.metricKey === 'billed_amount' &&
+        JSON.stringify(r.dimensions) === '{"claim_type":"AHCIP"}',
+    );
+    expect(total?.value).toBe(expected?.billed_amount);
+    expect(rows.every((r) => r.providerId === physician.providerId)).toBe(true);
+    expect(new Set(rows.map((r) => r.metricKey))).toEqual(
+      new Set(['claims_count', 'billed_amount']),
+    );
+    // Code-level rows carry their claim type, so the AHCIP filter finds them too.
+    expect(rows.some((r) => 'health_service_code' in (r.dimensions as object))).toBe(true);
+  });
+});
+
+function resolveCase(option: string, p: Periods): [string, { start: string; end: string }] {
+  switch (option) {
+    case 'custom: 24 months to date':
+      return [
+        `period=custom&start=${p.windowStart}&end=${p.this_month.end}`,
+        { start: p.windowStart, end: p.this_month.end },
+      ];
+    case 'custom: days inside months': {
+      // Dates inside months widen to the whole months that contain them.
+      const start = `${p.last_12_months.start.slice(0, 8)}17`;
+      const end = `${p.last_month.start.slice(0, 8)}03`;
+      return [
+        `period=custom&start=${start}&end=${end}`,
+        { start: p.last_12_months.start, end: p.last_month.end },
+      ];
+    }
+    default: {
+      const period = p[option as keyof Omit<Periods, 'windowStart'>];
+      return [`period=${option}`, period];
+    }
+  }
+}
