@@ -67,6 +67,30 @@ describe('nightly refresh', () => {
     expect((await h.analytics.freshness.status(changed)).dirtyMonths).toBe(0);
   });
 
+  it('counts every deleted row when providers finish out of order', async () => {
+    const h = harness();
+    const [slow, quick] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
+    for (const p of [slow, quick]) {
+      await h.analytics.cache.bulkUpsert([
+        cacheEntry(p, { periodStart: '2024-10-01', periodEnd: '2024-10-31' }),
+      ]);
+    }
+    const report = await runNightlyRefresh({
+      jobsDb: ctx.jobsDb,
+      refresher: h.analytics.refresher,
+      cache: {
+        async deleteExpiredEntries(providerId, olderThan) {
+          const deleted = await h.analytics.cache.deleteExpiredEntries(providerId, olderThan);
+          if (providerId === slow) await new Promise((resolve) => setTimeout(resolve, 100));
+          return deleted;
+        },
+      },
+      clock: h.clock,
+      logger: silentLogger,
+    });
+    expect(report).toMatchObject({ status: 'completed', deleted: 2 });
+  });
+
   it('runs once when two instances start it at the same time', async () => {
     const a = harness({ computeDelayMs: 200 });
     const b = harness();

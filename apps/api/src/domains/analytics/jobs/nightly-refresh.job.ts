@@ -111,7 +111,9 @@ export async function runNightlyRefresh(
                   report.rows += outcome.rows;
                 } else report.busy++;
               }
-              report.deleted += await cache.deleteExpiredEntries(providerId, cutoff);
+              // Awaited before the +=, which would otherwise add to a total read before the await.
+              const deleted = await cache.deleteExpiredEntries(providerId, cutoff);
+              report.deleted += deleted;
             } catch (err) {
               report.failed++;
               logger.error({ err, providerId }, 'nightly refresh of a provider failed');
