@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -15,7 +15,7 @@ import type { Database } from './db/client';
 import { analyticsRoutes } from './domains/analytics/routes/analytics.routes';
 import { authRoutes } from './domains/auth/routes/auth.routes';
 import { claimsRoutes } from './domains/claims/routes/claims.routes';
-import { errorsPlugin } from './plugins/errors';
+import { errorsPlugin, sendError } from './plugins/errors';
 import { sessionsPlugin } from './plugins/sessions';
 import { healthRoutes } from './routes/health.routes';
 import type { Services } from './services';
@@ -23,22 +23,13 @@ import type { Services } from './services';
 type RateLimit = { max: number; timeWindow: string };
 
 export interface AppOptions {
-  logger?: FastifyServerOptions['logger'];
+  /** The process's logger (src/lib/logger.ts); none when absent. */
+  logger?: FastifyBaseLogger;
   /** Secure cookies: on in production, off for plain-HTTP development and tests. */
   secureCookies?: boolean;
   loginRateLimit?: RateLimit;
   refreshRateLimit?: RateLimit;
 }
-
-/** Never log what authenticates a physician. */
-export const LOG_REDACTIONS = [
-  'req.headers.cookie',
-  'req.headers.authorization',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.passwordHash',
-  '*.token',
-];
 
 /**
  * Builds the API from its dependencies: infrastructure plugins, then the domains. It never
@@ -54,11 +45,14 @@ export async function buildApp({
   options?: AppOptions;
 }) {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: sendError,
   }).withTypeProvider<ZodTypeProvider>();
+  // Bodies are JSON: text/plain is a 415, as form data is, not a string left to validate.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {

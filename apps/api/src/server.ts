@@ -1,74 +1,99 @@
 import { systemClock } from '@meritum/shared';
 import closeWithGrace from 'close-with-grace';
-import pino from 'pino';
+import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createAppPool, createDatabase, JOBS_ROLE } from './db/client';
 import { runMigrations } from './db/migrate';
 import { openDatabaseServer } from './db/provision';
-import { createAnalytics } from './domains/analytics/analytics.module';
+import { DEMO_PHYSICIANS, seedDemoData } from './demo/demo-data';
 import { runNightlyRefresh } from './domains/analytics/jobs/nightly-refresh.job';
 import { scheduleNightly } from './domains/analytics/jobs/nightly-schedule';
-import { EventBus } from './lib/events';
+import { createLogger } from './lib/logger';
+import { createServices } from './services';
 
-/** The process: configuration, database, migrations, graceful shutdown. */
+/**
+ * The process: configuration, database (embedded or DATABASE_URL), migrations, demo data, the
+ * API and the nightly refresh; a graceful shutdown undoes them in reverse.
+ */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL);
+  const clock = systemClock;
 
   const database = await openDatabaseServer(
     { databaseUrl: config.DATABASE_URL, dataDir: config.PG_DATA_DIR },
     logger,
   );
-  const pool = createAppPool(database.url, {
-    onError: (err) => logger.warn({ err }, 'idle database connection lost'),
-  });
-  const db = createDatabase(pool);
+  const onIdleError = (err: Error) => logger.warn({ err }, 'idle database connection lost');
+  const pool = createAppPool(database.url, { onError: onIdleError });
   const jobsPool = createAppPool(database.url, {
     role: JOBS_ROLE,
     max: 2,
     applicationName: 'meritum-jobs',
-    onError: (err) => logger.warn({ err }, 'idle database connection lost'),
+    onError: onIdleError,
   });
-  // The claims domain (with the API) emits on this bus; the analytics hook listens on it.
-  const events = new EventBus();
-  const analytics = createAnalytics({ db, events, clock: systemClock, logger });
+  const db = createDatabase(pool);
+  const jobsDb = createDatabase(jobsPool);
+  const services = createServices({ db, clock, logger });
+  const app = await buildApp({
+    db,
+    services,
+    options: { logger, secureCookies: config.NODE_ENV === 'production' },
+  });
   const nightly = scheduleNightly(
     () =>
       runNightlyRefresh({
-        jobsDb: createDatabase(jobsPool),
-        refresher: analytics.refresher,
-        cache: analytics.cache,
-        clock: systemClock,
+        jobsDb,
+        refresher: services.analytics.refresher,
+        cache: services.analytics.cache,
+        clock,
         logger,
       }),
     logger,
     config.NIGHTLY_CRON,
   );
+
+  // Stops taking requests first, then the work behind them, then the database.
+  app.addHook('onClose', async () => {
+    await nightly.stop();
+    await services.close();
+    await pool.end();
+    await jobsPool.end();
+  });
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
-    await nightly.stop();
-    await analytics.close();
-    await pool.end();
-    await jobsPool.end();
+    await app.close();
     await database.close();
   });
 
   await runMigrations(database.url);
-  const where = database.embedded
-    ? `embedded PostgreSQL 16 at ${redact(database.url)}`
-    : 'DATABASE_URL';
+  const seeded =
+    config.DEMO_DATA === 'on' &&
+    (await seedDemoData({ db, jobsDb, refresher: services.analytics.refresher, clock, logger }));
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
   logger.info(
-    { database: redact(database.url), nextNightlyRefresh: nightly.nextRun()?.toISOString() },
-    'database migrated and ready',
+    { address, nextNightlyRefresh: nightly.nextRun()?.toISOString() },
+    'Meritum API listening',
   );
-  process.stdout.write(`\nMeritum: database ready (${where}). Press Ctrl+C to stop.\n\n`);
+  process.stdout.write(banner(address, database.embedded, seeded, config.DEMO_DATA === 'on'));
 }
 
-function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+function banner(address: string, embedded: boolean, seeded: boolean, demo: boolean): string {
+  const lines = [
+    '',
+    `Meritum API:  ${address}`,
+    `API docs:     ${address}/docs`,
+    `Database:     ${embedded ? 'embedded PostgreSQL 16' : 'DATABASE_URL'}`,
+  ];
+  if (demo) {
+    lines.push(seeded ? 'Demo data:    seeded just now' : 'Demo data:    (seeded earlier)');
+    for (const p of DEMO_PHYSICIANS) {
+      lines.push(`  ${p.name.padEnd(17)} ${p.email}  password: ${p.password}`);
+    }
+  }
+  lines.push('Press Ctrl+C to stop.', '', '');
+  return lines.join('\n');
 }
 
 main().catch((error: unknown) => {
