@@ -76,15 +76,19 @@ export async function periodsFromDatabase(admin: pg.Pool) {
             (m - interval '23 months')::date::text as window_start
      from t`,
   );
-  const p = rows[0] as Record<string, string>;
-  const thisMonthEnd = p.this_month_end as string;
+  const p = (column: string): string => {
+    const value = rows[0]?.[column];
+    if (!value) throw new Error(`no ${column}`);
+    return value;
+  };
+  const thisMonthEnd = p('this_month_end');
   return {
-    this_month: { start: p.this_month_start, end: thisMonthEnd },
-    last_month: { start: p.last_month_start, end: p.last_month_end },
-    this_quarter: { start: p.quarter_start, end: p.quarter_end },
-    year_to_date: { start: p.year_start, end: thisMonthEnd },
-    last_12_months: { start: p.twelve_start, end: thisMonthEnd },
+    this_month: { start: p('this_month_start'), end: thisMonthEnd },
+    last_month: { start: p('last_month_start'), end: p('last_month_end') },
+    this_quarter: { start: p('quarter_start'), end: p('quarter_end') },
+    year_to_date: { start: p('year_start'), end: thisMonthEnd },
+    last_12_months: { start: p('twelve_start'), end: thisMonthEnd },
     /** The first month of the cache's 24-month window. */
-    windowStart: p.window_start as string,
-  } as const;
+    windowStart: p('window_start'),
+  };
 }

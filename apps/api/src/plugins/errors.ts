@@ -1,5 +1,5 @@
 import { PeriodError } from '@meritum/shared';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../lib/errors';
@@ -8,56 +8,90 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId: string };
 }
 
+/** Fastify's own 4xx, in the API's words: its FST_ERR_* codes are not part of the contract. */
+const FRAMEWORK_ERRORS: Record<string, { code: string; message?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'the body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'INVALID_JSON',
+    message: 'the body is empty, but its content-type says JSON',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'request bodies are JSON, sent with content-type application/json',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE' },
+  // The router's own: their default messages repeat the whole URL.
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URI_TOO_LONG', message: 'a path parameter is too long' },
+  FST_ERR_BAD_URL: { code: 'BAD_URL', message: 'the URL is not validly encoded' },
+};
+const CODE_BY_STATUS: Record<number, string> = { 429: 'RATE_LIMITED' };
+
+/** Messages quote what was sent (an unknown key, say); a long one is cut, not echoed whole. */
+const MAX_MESSAGE = 200;
+const clip = (text: string) =>
+  text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
+
 /**
- * One error shape for every response: `{ error: { code, message, details?, requestId } }`.
+ * Answers any error in the one shape: `{ error: { code, message, details?, requestId } }`.
  * Validation is a 400 with the issues; a 5xx says nothing of its cause (it is logged instead).
+ * Also the app's `frameworkErrors`, for the router's errors that no hook sees.
  */
+export function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // The router's errors skip the onSend hook that sets it for everything else.
+  reply.header('x-request-id', request.id);
+  const body = (code: string, message: string, details?: unknown): ErrorBody => ({
+    error: {
+      code,
+      message: clip(message),
+      ...(details === undefined ? {} : { details }),
+      requestId: request.id,
+    },
+  });
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const details = err.validation.map((v) => ({
+      path: clip(`${err.validationContext ?? ''}${v.instancePath}`),
+      message: clip(v.message ?? ''),
+    }));
+    const first = details[0];
+    return reply
+      .status(400)
+      .send(
+        body(
+          'VALIDATION_FAILED',
+          `invalid request: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(),
+          details,
+        ),
+      );
+  }
+  if (err instanceof AppError) {
+    return reply.status(err.statusCode).send(body(err.code, err.message, err.details));
+  }
+  if (err instanceof PeriodError) return reply.status(400).send(body(err.code, err.message));
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Fastify's own 4xx (bad JSON, body too large, wrong content type, rate limit).
+    const known = FRAMEWORK_ERRORS[err.code];
+    return reply
+      .status(status)
+      .send(
+        body(known?.code ?? CODE_BY_STATUS[status] ?? 'BAD_REQUEST', known?.message ?? err.message),
+      );
+  }
+  request.log.error({ err }, 'request failed');
+  return reply
+    .status(500)
+    .send(body('INTERNAL', 'something went wrong; the request id helps us find it'));
+}
+
+/** One error shape for every response, 404s included. */
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
-    app.setErrorHandler((err: FastifyError, request, reply) => {
-      const body = (code: string, message: string, details?: unknown): ErrorBody => ({
-        error: {
-          code,
-          message,
-          ...(details === undefined ? {} : { details }),
-          requestId: request.id,
-        },
-      });
-      if (hasZodFastifySchemaValidationErrors(err)) {
-        const details = err.validation.map((v) => ({
-          path: `${err.validationContext ?? ''}${v.instancePath}`,
-          message: v.message,
-        }));
-        const first = details[0];
-        return reply
-          .status(400)
-          .send(
-            body(
-              'VALIDATION_FAILED',
-              `invalid request: ${first?.path ?? ''} ${first?.message ?? ''}`.trim(),
-              details,
-            ),
-          );
-      }
-      if (err instanceof AppError) {
-        return reply.status(err.statusCode).send(body(err.code, err.message, err.details));
-      }
-      if (err instanceof PeriodError) return reply.status(400).send(body(err.code, err.message));
-      const status = err.statusCode ?? 500;
-      if (status >= 400 && status < 500) {
-        // Fastify's own 4xx (bad JSON, body too large, wrong content type, rate limit).
-        return reply.status(status).send(body(err.code ?? 'BAD_REQUEST', err.message));
-      }
-      request.log.error({ err }, 'request failed');
-      return reply
-        .status(500)
-        .send(body('INTERNAL', 'something went wrong; the request id helps us find it'));
-    });
+    app.setErrorHandler(sendError);
     app.setNotFoundHandler((request, reply) =>
       reply.status(404).send({
         error: {
           code: 'NOT_FOUND',
-          message: `no route ${request.method} ${request.url}`,
+          message: clip(`no route ${request.method} ${request.url}`),
           requestId: request.id,
         },
       }),

@@ -56,7 +56,7 @@ describe('health, readiness and the API documentation', () => {
       '/api/v1/auth/logout',
       '/api/v1/auth/me',
       '/api/v1/auth/signup',
-      '/api/v1/claims/',
+      '/api/v1/claims',
       '/api/v1/claims/{id}',
       '/api/v1/claims/{id}/transitions',
       '/health',

@@ -5,15 +5,19 @@ export const MAX_DIMENSION_KEYS = 8;
 export const MAX_DIMENSIONS_BYTES = 512;
 const utf8 = new TextEncoder();
 
-const DimensionName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'dimension names are lower_snake_case, at most 63 characters');
+const NAME_MESSAGE = 'dimension names are lower_snake_case, at most 63 characters';
+const DimensionName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, NAME_MESSAGE);
 
-const DimensionValue = z.union([z.string().max(128), z.number(), z.boolean()]);
+const DimensionValue = z.union([z.string().max(128), z.number(), z.boolean()], {
+  error: 'dimension values are strings of at most 128 characters, numbers or booleans',
+});
 
 /** A flat object of scalar values, such as `{ "claim_type": "AHCIP" }`. */
 export const Dimensions = z
-  .record(DimensionName, DimensionValue)
+  // A bad name is otherwise reported as "Invalid key in record".
+  .record(DimensionName, DimensionValue, {
+    error: (issue) => (issue.code === 'invalid_key' ? NAME_MESSAGE : undefined),
+  })
   .refine((d) => Object.keys(d).length <= MAX_DIMENSION_KEYS, {
     message: `at most ${MAX_DIMENSION_KEYS} dimensions`,
   })

@@ -28,20 +28,17 @@ export const CLAIM_TRANSITIONS: Readonly<Record<ClaimState, readonly ClaimState[
 /** States whose transition sets fee_assessed, assessed_at and paid_at. */
 export const PAYMENT_STATES: readonly ClaimState[] = ['paid', 'adjusted'];
 
+const MONEY_MESSAGE =
+  'amounts are non-negative, with at most 10 digits and 2 decimals, such as 85.50';
+
 /**
  * Money: a non-negative amount with at most two decimals and ten integer digits (numeric(12,2)).
  * Strings keep it exact; a number is accepted only if its decimal form already is.
  */
 export const MoneyAmount = z
-  .union([z.string(), z.number().transform((n) => String(n))])
-  .pipe(
-    z
-      .string()
-      .regex(
-        /^(0|[1-9]\d{0,9})(\.\d{1,2})?$/,
-        'amounts are non-negative, with at most 10 digits and 2 decimals, such as 85.50',
-      ),
-  );
+  // The union's own message, or null, true and 1e309 (Infinity) would get a bare "Invalid input".
+  .union([z.string(), z.number().transform((n) => String(n))], { error: MONEY_MESSAGE })
+  .pipe(z.string().regex(/^(0|[1-9]\d{0,9})(\.\d{1,2})?$/, MONEY_MESSAGE));
 
 /** An Alberta health service code such as 03.03A, or a WCB code: short, printable, no spaces. */
 export const HealthServiceCode = z

@@ -9,6 +9,7 @@ import {
 } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { NoBody, NoQuery } from '../../../lib/validate';
 import { providerOf } from '../../../plugins/sessions';
 import type { Analytics } from '../analytics.module';
 import { retentionWindow } from '../services/retention';
@@ -74,7 +75,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
   options,
 ) => {
   const { analytics, validation, refreshRateLimit } = options;
-  app.addHook('preHandler', app.authenticate);
+  // Before the body is read or validated: without a session, every request is a 401.
+  app.addHook('onRequest', app.authenticate);
 
   app.get(
     '/dashboard',
@@ -103,7 +105,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
 
   app.post(
     '/refresh',
-    { schema: { tags: ['analytics'] }, config: { rateLimit: refreshRateLimit } },
+    {
+      schema: { tags: ['analytics'], querystring: NoQuery, body: NoBody },
+      config: { rateLimit: refreshRateLimit },
+    },
     async (request) =>
       analytics.refresher.refreshProvider(providerOf(request), {
         months: retentionWindow(analytics.clock),

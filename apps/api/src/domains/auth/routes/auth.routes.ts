@@ -1,5 +1,6 @@
 import { LoginRequest, SignupRequest } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { NoBody, NoQuery } from '../../../lib/validate';
 import { providerOf, SESSION_COOKIE } from '../../../plugins/sessions';
 import type { AuthService } from '../services/auth.service';
 
@@ -15,7 +16,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
 ) => {
   app.post(
     '/signup',
-    { schema: { tags: ['auth'], body: SignupRequest } },
+    { schema: { tags: ['auth'], querystring: NoQuery, body: SignupRequest } },
     async (request, reply) => {
       const { providerId, userId, token, expiresAt } = await auth.signup(request.body);
       app.setSessionCookie(reply, token, expiresAt);
@@ -25,7 +26,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
 
   app.post(
     '/login',
-    { schema: { tags: ['auth'], body: LoginRequest }, config: { rateLimit: loginRateLimit } },
+    {
+      schema: { tags: ['auth'], querystring: NoQuery, body: LoginRequest },
+      config: { rateLimit: loginRateLimit },
+    },
     async (request, reply) => {
       const { providerId, userId, token, expiresAt } = await auth.login(request.body);
       app.setSessionCookie(reply, token, expiresAt);
@@ -33,13 +37,19 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
     },
   );
 
-  app.post('/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
-    await auth.logout(request.cookies[SESSION_COOKIE]);
-    app.clearSessionCookie(reply);
-    return reply.status(204).send();
-  });
+  app.post(
+    '/logout',
+    { schema: { tags: ['auth'], querystring: NoQuery, body: NoBody } },
+    async (request, reply) => {
+      await auth.logout(request.cookies[SESSION_COOKIE]);
+      app.clearSessionCookie(reply);
+      return reply.status(204).send();
+    },
+  );
 
-  app.get('/me', { schema: { tags: ['auth'] }, preHandler: app.authenticate }, async (request) =>
-    auth.profile(providerOf(request), request.session?.userId ?? ''),
+  app.get(
+    '/me',
+    { schema: { tags: ['auth'], querystring: NoQuery }, onRequest: app.authenticate },
+    async (request) => auth.profile(providerOf(request), request.session?.userId ?? ''),
   );
 };

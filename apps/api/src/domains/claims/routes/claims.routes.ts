@@ -1,6 +1,7 @@
 import { ClaimTransition, NewClaim } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { NoQuery } from '../../../lib/validate';
 import { providerOf } from '../../../plugins/sessions';
 import type { ClaimsService } from '../services/claims.service';
 
@@ -11,19 +12,32 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ claims: ClaimsService }> = as
   app,
   { claims },
 ) => {
-  app.addHook('preHandler', app.authenticate);
+  // Before the body is read or validated: without a session, every request is a 401.
+  app.addHook('onRequest', app.authenticate);
 
-  app.post('/', { schema: { tags: ['claims'], body: NewClaim } }, async (request, reply) =>
-    reply.status(201).send(await claims.create(providerOf(request), request.body)),
+  app.post(
+    '',
+    { schema: { tags: ['claims'], querystring: NoQuery, body: NewClaim } },
+    async (request, reply) =>
+      reply.status(201).send(await claims.create(providerOf(request), request.body)),
   );
 
-  app.get('/:id', { schema: { tags: ['claims'], params: ClaimParams } }, async (request) =>
-    claims.get(providerOf(request), request.params.id),
+  app.get(
+    '/:id',
+    { schema: { tags: ['claims'], params: ClaimParams, querystring: NoQuery } },
+    async (request) => claims.get(providerOf(request), request.params.id),
   );
 
   app.post(
     '/:id/transitions',
-    { schema: { tags: ['claims'], params: ClaimParams, body: ClaimTransition } },
+    {
+      schema: {
+        tags: ['claims'],
+        params: ClaimParams,
+        querystring: NoQuery,
+        body: ClaimTransition,
+      },
+    },
     async (request) => claims.transition(providerOf(request), request.params.id, request.body),
   );
 };
