@@ -11,7 +11,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** preHandler: 401 unless the request carries a valid session. */
-    authenticate: (request: FastifyRequest) => Promise<void>;
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     setSessionCookie: (reply: FastifyReply, token: string, expiresAt: Date) => void;
     clearSessionCookie: (reply: FastifyReply) => void;
   }
@@ -46,14 +46,8 @@ export const sessionsPlugin = fp(
       if (SAFE_METHODS.has(request.method)) return;
       const origin = request.headers.origin;
       if (origin === undefined) return; // not a browser (curl, server to server)
-      const host = request.headers['x-forwarded-host'] ?? request.headers.host;
-      let originHost: string | undefined;
-      try {
-        originHost = new URL(origin).host;
-      } catch {
-        originHost = undefined;
-      }
-      if (!host || originHost !== host) throw new ForbiddenOriginError();
+      // Scheme, host and port must all match; X-Forwarded-* count only behind a trusted proxy.
+      if (origin !== `${request.protocol}://${request.host}`) throw new ForbiddenOriginError();
     });
 
     app.decorate('setSessionCookie', (reply: FastifyReply, token: string, expiresAt: Date) => {
@@ -74,9 +68,13 @@ export const sessionsPlugin = fp(
       });
     });
 
-    app.decorate('authenticate', async (request: FastifyRequest) => {
-      const session = await options.auth.validate(request.cookies[SESSION_COOKIE]);
-      if (!session) throw new UnauthenticatedError();
+    app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const session = await options.auth.validate(token);
+      if (!session) {
+        if (token !== undefined) app.clearSessionCookie(reply); // expired, ended or forged
+        throw new UnauthenticatedError();
+      }
       request.session = session;
     });
 
