@@ -146,6 +146,16 @@ describe('GET /api/v1/analytics/validation', () => {
     expect(response.body.checked).toBeGreaterThan(12 * 8);
   });
 
+  it('checks whole months, so a range that ends mid-month is consistent too', async () => {
+    const start = `${periods.last_12_months.start.slice(0, 8)}09`;
+    const end = `${periods.last_month.start.slice(0, 8)}14`;
+    const response = await physician.agent.get(
+      `/api/v1/analytics/validation?start=${start}&end=${end}`,
+    );
+    expect(response.status, response.text).toBe(200);
+    expect(response.body).toMatchObject({ consistent: true, mismatches: [] });
+  });
+
   it('lists the row changed behind the cache’s back', async () => {
     const target = await withClaims(300, 13);
     await target.agent.post('/api/v1/analytics/refresh').expect(200);

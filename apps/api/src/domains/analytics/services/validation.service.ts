@@ -1,4 +1,10 @@
-import { type AnalyticsCacheEntry, monthsBetween, STORED_METRIC_KEYS } from '@meritum/shared';
+import {
+  type AnalyticsCacheEntry,
+  lastOfMonth,
+  monthsBetween,
+  parseDate,
+  STORED_METRIC_KEYS,
+} from '@meritum/shared';
 import type { Database } from '../../../db/client';
 import { assertProviderId } from '../../../db/provider-scope';
 import { MetricsCalculator } from '../metrics/metrics-calculator';
@@ -11,6 +17,11 @@ export interface Mismatch {
   cached: string | null;
   computed: string | null;
 }
+
+const endOfMonth = (firstDay: string) => {
+  const { year, month } = parseDate(firstDay);
+  return lastOfMonth(year, month);
+};
 
 const keyOf = (e: { metricKey: string; periodStart: string; dimensions?: object }) =>
   `${e.metricKey}|${e.periodStart}|${JSON.stringify(e.dimensions ?? {})}`;
@@ -26,15 +37,17 @@ export function createValidationService(db: Database) {
   return {
     async validate(providerId: string, start: string, end: string) {
       assertProviderId(providerId);
+      // Whole months, as the cache stores them: a range ending mid-month still checks that month.
       const months = monthsBetween(start, end);
+      const through = endOfMonth(months.at(-1) ?? end);
       const { computed, cached } = await db.transaction(
         async (tx) => ({
           computed: await new MetricsCalculator(tx).compute(providerId, months),
           cached: await new AnalyticsCacheRepo(tx).getMetrics(
             providerId,
             [...STORED_METRIC_KEYS],
-            start,
-            end,
+            months[0] ?? start,
+            through,
           ),
         }),
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
