@@ -68,8 +68,8 @@ export async function insertSyntheticClaims(
 const seedFraction = (seed: number) => (Math.abs(seed) % 10_000) / 10_000;
 
 // Outcomes: 80% paid, 9% adjusted (paid 85%), 8% rejected, 3% written off. A claim is still a
-// draft until it is submitted (0-3 days after the visit) and still submitted until assessed.
-// Timestamps never pass now(), so a claim assessed "today" is never in the future.
+// draft until it is submitted (0-3 days after the visit) and still submitted until assessed;
+// both happen only before `until`, so with `until` today no timestamp lies in the future.
 const insertClaims = (providerId: string, count: number, until: string) => {
   const [ahcipCodes, ahcipFees] = [sql.param(AHCIP.codes), sql.param(AHCIP.fees)];
   const [wcbCodes, wcbFees] = [sql.param(WCB.codes), sql.param(WCB.fees)];
@@ -84,10 +84,10 @@ const insertClaims = (providerId: string, count: number, until: string) => {
          case when c.st in ('paid', 'adjusted') then c.assessed_at end
   from (
     select t.claim_type, t.code, t.dos, t.fee,
-           least(now(), (t.dos + t.submit_lag)::timestamp at time zone 'America/Edmonton' + interval '19 hours') as submitted_at,
-           least(now(), (t.dos + t.submit_lag + t.delay)::timestamp at time zone 'America/Edmonton' + interval '10 hours') as assessed_at,
-           case when t.dos + t.submit_lag > ${until}::date then 'draft'
-                when t.dos + t.submit_lag + t.delay > ${until}::date then 'submitted'
+           (t.dos + t.submit_lag)::timestamp at time zone 'America/Edmonton' + interval '19 hours' as submitted_at,
+           (t.dos + t.submit_lag + t.delay)::timestamp at time zone 'America/Edmonton' + interval '10 hours' as assessed_at,
+           case when t.dos + t.submit_lag >= ${until}::date then 'draft'
+                when t.dos + t.submit_lag + t.delay >= ${until}::date then 'submitted'
                 else t.outcome end as st
     from (
       select s.claim_type, s.dos, s.submit_lag, s.outcome,
