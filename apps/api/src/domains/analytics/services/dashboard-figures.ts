@@ -23,7 +23,10 @@ export interface DashboardMetrics {
 /** Exact sums of stored metrics: money in cents, everything as BigInt. */
 export type MetricSums = Map<MetricKey, bigint>;
 
-export function addEntry(sums: MetricSums, entry: AnalyticsCacheEntry): void {
+export function addEntry(
+  sums: MetricSums,
+  entry: Pick<AnalyticsCacheEntry, 'metricKey' | 'value'>,
+): void {
   const key = entry.metricKey as MetricKey;
   const amount = MONEY.has(key) ? toCents(entry.value) : BigInt(entry.value);
   sums.set(key, (sums.get(key) ?? 0n) + amount);

@@ -11,7 +11,7 @@ import {
 import type { Logger } from 'pino';
 import { assertProviderId } from '../../../db/provider-scope';
 import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
-import type { FreshnessRepo } from '../repos/freshness.repo';
+import type { FreshnessRepo, FreshnessStatus } from '../repos/freshness.repo';
 import { addEntry, type DashboardMetrics, figuresOf, type MetricSums } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
 import { retentionWindow } from './retention';
@@ -55,23 +55,29 @@ export function createDashboardService(deps: DashboardServiceDeps) {
   const { cache, freshness, refresher, clock, logger } = deps;
   const maxAgeMs = (deps.maxAgeMinutes ?? 60) * 60_000;
 
-  async function settle(providerId: string, months: string[]): Promise<FreshnessState> {
+  /** The state, and the status it was judged from (before any refresh it starts or waits for). */
+  async function settle(
+    providerId: string,
+    months: string[],
+  ): Promise<{ state: FreshnessState; status: FreshnessStatus }> {
     const status = await freshness.status(providerId);
     const window = retentionWindow(clock);
     const outside = months.filter((m) => m < (window[0] ?? m));
     if (status.cacheVersion === null || outside.length > 0) {
       const needed = status.cacheVersion === null ? [...window, ...outside] : outside;
       await refreshNow(providerId, needed);
-      return 'cold';
+      return { state: 'cold', status };
     }
-    if (status.refreshing || refresher.isRefreshing(providerId)) return 'refreshing';
+    if (status.refreshing || refresher.isRefreshing(providerId)) {
+      return { state: 'refreshing', status };
+    }
     const aged = status.ageSeconds === null || status.ageSeconds * 1000 > maxAgeMs;
     const changed = status.dirtyMonths > 0 || status.cacheVersion !== status.dataVersion;
-    if (!aged && !changed) return 'fresh';
+    if (!aged && !changed) return { state: 'fresh', status };
     refresher.refreshProvider(providerId, aged ? { months: window } : {}).catch((err: unknown) => {
       logger.error({ err, providerId }, 'background analytics refresh failed');
     });
-    return 'stale';
+    return { state: 'stale', status };
   }
 
   /** A cold read waits for its refresh; when another instance holds the lock, for theirs. */
@@ -93,7 +99,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       assertProviderId(providerId);
       const period = resolvePeriod(query.period, clock, query);
       const months = monthsBetween(period.start, period.end);
-      const state = await settle(providerId, months);
+      const { state, status: judged } = await settle(providerId, months);
       const [rows, status] = await Promise.all([
         cache.getMetrics(
           providerId,
@@ -102,7 +108,9 @@ export function createDashboardService(deps: DashboardServiceDeps) {
           period.end,
           filter.claimType ? { claim_type: filter.claimType } : undefined,
         ),
-        freshness.status(providerId),
+        // Only a cold read changed the cache since: any other reports the status it was judged
+        // from, rather than reading it again on every request.
+        state === 'cold' ? freshness.status(providerId) : judged,
       ]);
       return {
         period,
@@ -121,12 +129,14 @@ export function createDashboardService(deps: DashboardServiceDeps) {
 
 export type DashboardService = ReturnType<typeof createDashboardService>;
 
+/** What summarise reads of a cache row (or of a freshly computed entry). */
+export type SummaryRow = Pick<
+  AnalyticsCacheEntry,
+  'metricKey' | 'periodStart' | 'dimensions' | 'value'
+>;
+
 /** Totals, the monthly series and top codes, from the period's cache rows. */
-function summarise(
-  rows: AnalyticsCacheEntry[],
-  months: string[],
-  claimType: ClaimType | undefined,
-) {
+export function summarise(rows: SummaryRow[], months: string[], claimType: ClaimType | undefined) {
   const totals: MetricSums = new Map();
   const byMonth = new Map<string, MetricSums>(months.map((m) => [m, new Map()]));
   const byCode = new Map<string, MetricSums>();
