@@ -1,7 +1,15 @@
 import { bulkUpsertVsCopy } from './bulk-upsert-vs-copy.bench';
+import { dashboardCachedVsLive } from './dashboard-cached-vs-live.bench';
+import { dashboardThroughput } from './dashboard-throughput.bench';
 import { freshnessLatency } from './freshness-latency.bench';
 import type { Benchmark } from './harness';
 import { nightlyRefresh } from './nightly.bench';
 
 /** Every benchmark of the project, in the order the report lists them. */
-export const BENCHMARKS: Benchmark[] = [bulkUpsertVsCopy, freshnessLatency, nightlyRefresh];
+export const BENCHMARKS: Benchmark[] = [
+  bulkUpsertVsCopy,
+  freshnessLatency,
+  dashboardThroughput,
+  dashboardCachedVsLive,
+  nightlyRefresh,
+];

@@ -31,7 +31,7 @@ export async function openBenchEnvironment(
   const { rows } = await admin.query<{ server_version: string }>('show server_version');
 
   return {
-    ctx: { size, db: createDatabase(pool), admin, jobsDb: createDatabase(jobsPool), log },
+    ctx: { size, db: createDatabase(pool), admin, jobsDb: createDatabase(jobsPool), url, log },
     machine: {
       cores: cpus().length,
       cpu: cpus()[0]?.model ?? 'unknown',

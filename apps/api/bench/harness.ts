@@ -11,6 +11,8 @@ export interface BenchContext {
   admin: pg.Pool;
   /** As meritum_jobs, for the nightly job's listing. */
   jobsDb: Database;
+  /** The run's database, for a benchmark that needs connections of its own. */
+  url: string;
   log: (message: string) => void;
 }
 

@@ -1,0 +1,135 @@
+import {
+  type Clock,
+  edmontonDateString,
+  monthsBetween,
+  resolvePeriod,
+  systemClock,
+} from '@meritum/shared';
+import pino from 'pino';
+import { createAnalytics } from '../src/domains/analytics/analytics.module';
+import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
+import { summarise } from '../src/domains/analytics/services/dashboard.service';
+import { retentionWindow } from '../src/domains/analytics/services/retention';
+import { EventBus } from '../src/lib/events';
+import { type Benchmark, median, percentile, round, timed } from './harness';
+import { seedSyntheticClaims } from './synthetic-claims';
+
+const SIZES = {
+  small: { claims: 10_000, liveRequests: 40 },
+  large: { claims: 50_000, liveRequests: 60 },
+} as const;
+/** Cached reads per live computation: they alternate, so both see the same machine. */
+const CACHED_PER_LIVE = 10;
+const WARM_UP_ROUNDS = 3;
+const GOAL_RATIO = 50;
+const PERIOD = 'last_12_months' as const;
+
+/**
+ * The same dashboard figures two ways, one request at a time in this process: from the warm
+ * cache through the dashboard service, and computed from the claims on every request with the
+ * refresh's own SQL (MetricsCalculator) summed by the dashboard's own code.
+ */
+export const dashboardCachedVsLive: Benchmark = {
+  id: 'dashboard-cached-vs-live',
+  async run(ctx) {
+    const { claims, liveRequests } = SIZES[ctx.size];
+    const clock = systemClock;
+    const [providerId] = await seedSyntheticClaims(ctx.admin, {
+      providers: 1,
+      claimsPerProvider: claims,
+      until: edmontonDateString(clock.now()),
+      seed: 23,
+    });
+    const p = providerId as string;
+    await ctx.admin.query('vacuum analyze claims');
+
+    const analytics = createAnalytics({
+      db: ctx.db,
+      events: new EventBus(),
+      clock,
+      logger: pino({ level: 'silent' }),
+    });
+    const calculator = new MetricsCalculator(ctx.db);
+    try {
+      await analytics.refresher.refreshProvider(p, { months: retentionWindow(clock) });
+
+      const cached = async () => {
+        const dashboard = await analytics.dashboard.getDashboard(p, { period: PERIOD });
+        if (dashboard.freshness.state !== 'fresh')
+          throw new Error(`the cache is ${dashboard.freshness.state}, not fresh`);
+        const { freshness: _, ...figures } = dashboard;
+        return figures;
+      };
+      const live = () => liveDashboard(calculator, clock, p);
+
+      const expected = JSON.stringify(await cached());
+      const got = JSON.stringify(await live());
+      if (got !== expected)
+        throw new Error(`live figures differ from the cached dashboard:\n${got}\n${expected}`);
+      const periodClaims = (await cached()).metrics.claims_count;
+
+      const cachedMs: number[] = [];
+      const liveMs: number[] = [];
+      for (let r = 0; r < WARM_UP_ROUNDS + liveRequests; r++) {
+        const measuring = r >= WARM_UP_ROUNDS;
+        const l = await timed(live);
+        if (JSON.stringify(l.result) !== expected) throw new Error('live figures changed');
+        if (measuring) liveMs.push(l.ms);
+        for (let i = 0; i < CACHED_PER_LIVE; i++) {
+          const c = await timed(cached);
+          if (measuring) cachedMs.push(c.ms);
+        }
+      }
+      const refreshes = await analytics.freshness.refreshCount(p);
+      if (refreshes !== 1) throw new Error(`${refreshes} refreshes: the cache did not stay warm`);
+
+      const figures = (ms: number[]) => ({
+        requests: ms.length,
+        'median ms': round(median(ms), 2),
+        'p99 ms': round(percentile(ms, 99), 2),
+        'max ms': round(Math.max(...ms), 2),
+      });
+      return {
+        id: this.id,
+        title: `Dashboard from the cache vs computed live: ${claims.toLocaleString('en-CA')} claims`,
+        description:
+          `A physician with ${claims.toLocaleString('en-CA')} claims over 24 months ` +
+          `(${periodClaims.toLocaleString('en-CA')} in the period); the last_12_months dashboard, one ` +
+          'request at a time in one process. Cached: the dashboard service on a warm cache ' +
+          '(freshness check, cache read, sums). Live: on every request the refresh’s own SQL ' +
+          '(MetricsCalculator: one statement over the claims of those 12 months, every metric and ' +
+          'dimension) summed by the dashboard’s own code. Both give the same figures, checked on ' +
+          `every live request. ${CACHED_PER_LIVE} cached requests follow each live one, after ` +
+          `${WARM_UP_ROUNDS} rounds of warm-up.`,
+        measurements: [
+          { label: 'from the cache (dashboard service)', figures: figures(cachedMs) },
+          { label: 'computed live from the claims (baseline)', figures: figures(liveMs) },
+        ],
+        ratio: {
+          label: 'live median ÷ cached median',
+          value: round(median(liveMs) / median(cachedMs), 1),
+          goal: GOAL_RATIO,
+        },
+        notes: [
+          `live p99 ÷ cached p99: ${round(percentile(liveMs, 99) / percentile(cachedMs, 99), 1)}x`,
+        ],
+      };
+    } finally {
+      await analytics.close();
+    }
+  },
+};
+
+/** The dashboard's figures (freshness aside) computed from the claims, as a refresh would. */
+async function liveDashboard(calculator: MetricsCalculator, clock: Clock, providerId: string) {
+  const period = resolvePeriod(PERIOD, clock);
+  const months = monthsBetween(period.start, period.end);
+  const { entries } = await calculator.compute(providerId, months);
+  const rows = entries.map((e) => ({
+    metricKey: e.metricKey,
+    periodStart: e.periodStart,
+    dimensions: e.dimensions ?? {},
+    value: String(e.value),
+  }));
+  return { period, ...summarise(rows, months, undefined) };
+}
