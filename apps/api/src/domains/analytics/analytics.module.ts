@@ -6,6 +6,7 @@ import { onClaimsChanged } from './hooks/claims-changed.hook';
 import { RefreshScheduler } from './hooks/refresh-scheduler';
 import { MetricsCalculator } from './metrics/metrics-calculator';
 import { AnalyticsCacheRepo } from './repos/analytics-cache.repo';
+import { DashboardRepo } from './repos/dashboard.repo';
 import { FreshnessRepo } from './repos/freshness.repo';
 import { createDashboardService } from './services/dashboard.service';
 import { RefreshService } from './services/refresh.service';
@@ -43,8 +44,7 @@ export function createAnalytics(options: AnalyticsOptions) {
   });
   const stopHook = onClaimsChanged(events, scheduler);
   const dashboard = createDashboardService({
-    cache,
-    freshness,
+    reads: new DashboardRepo(db),
     refresher,
     clock,
     logger,

@@ -1,5 +1,5 @@
 import { analyticsDirtyMonths, analyticsRefreshState } from '@meritum/shared';
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
 import { withProviderScope } from '../../../db/provider-scope';
 import { REFRESH_LOCK_NAMESPACE } from '../services/refresh-lock';
@@ -19,40 +19,50 @@ export interface FreshnessStatus {
   refreshing: boolean;
 }
 
+export type StatusRow = {
+  data_version: string;
+  cache_version: string | null;
+  refreshed_at: string | null;
+  age_seconds: number | null;
+  dirty_months: number;
+  refreshing: boolean;
+};
+
+/** One row: the provider's freshness (for a statement of its own, or a CTE of another). */
+export function statusQuery(providerId: string): SQL {
+  return sql`
+    select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as data_version,
+           s.source_version::text as cache_version,
+           s.refreshed_at::text as refreshed_at,
+           extract(epoch from statement_timestamp() - s.refreshed_at)::float8 as age_seconds,
+           (select count(*)::int from analytics_dirty_months d where d.provider_id = ${providerId}) as dirty_months,
+           exists (select 1 from pg_locks l
+                    where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                      and l.classid = ${REFRESH_LOCK_NAMESPACE}::int::oid
+                      and l.objid = hashtext(${providerId})::oid) as refreshing
+    from (select 1) one
+    left join analytics_refresh_state s on s.provider_id = ${providerId}`;
+}
+
+export function toFreshnessStatus(row: StatusRow | undefined): FreshnessStatus {
+  return {
+    dataVersion: row?.data_version ?? '0',
+    cacheVersion: row?.cache_version ?? null,
+    refreshedAt: row?.refreshed_at ? new Date(row.refreshed_at) : null,
+    ageSeconds: row?.age_seconds ?? null,
+    dirtyMonths: row?.dirty_months ?? 0,
+    refreshing: row?.refreshing ?? false,
+  };
+}
+
 /** Data versions, dirty months and refresh state: the bookkeeping of freshness. SQL only. */
 export class FreshnessRepo {
   constructor(private readonly db: Database) {}
 
   async status(providerId: string): Promise<FreshnessStatus> {
     return withProviderScope(this.db, providerId, async (tx) => {
-      const { rows } = await tx.execute<{
-        data_version: string;
-        cache_version: string | null;
-        refreshed_at: string | null;
-        age_seconds: number | null;
-        dirty_months: number;
-        refreshing: boolean;
-      }>(sql`
-        select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as data_version,
-               s.source_version::text as cache_version,
-               s.refreshed_at::text as refreshed_at,
-               extract(epoch from statement_timestamp() - s.refreshed_at)::float8 as age_seconds,
-               (select count(*)::int from analytics_dirty_months d where d.provider_id = ${providerId}) as dirty_months,
-               exists (select 1 from pg_locks l
-                        where l.locktype = 'advisory' and l.granted and l.objsubid = 2
-                          and l.classid = ${REFRESH_LOCK_NAMESPACE}::int::oid
-                          and l.objid = hashtext(${providerId})::oid) as refreshing
-        from (select 1) one
-        left join analytics_refresh_state s on s.provider_id = ${providerId}`);
-      const row = rows[0];
-      return {
-        dataVersion: row?.data_version ?? '0',
-        cacheVersion: row?.cache_version ?? null,
-        refreshedAt: row?.refreshed_at ? new Date(row.refreshed_at) : null,
-        ageSeconds: row?.age_seconds ?? null,
-        dirtyMonths: row?.dirty_months ?? 0,
-        refreshing: row?.refreshing ?? false,
-      };
+      const { rows } = await tx.execute<StatusRow>(statusQuery(providerId));
+      return toFreshnessStatus(rows[0]);
     });
   }
 

@@ -6,12 +6,11 @@ import {
   type PeriodOption,
   type ResolvedPeriod,
   resolvePeriod,
-  STORED_METRIC_KEYS,
 } from '@meritum/shared';
 import type { Logger } from 'pino';
 import { assertProviderId } from '../../../db/provider-scope';
-import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
-import type { FreshnessRepo, FreshnessStatus } from '../repos/freshness.repo';
+import type { DashboardRepo } from '../repos/dashboard.repo';
+import type { FreshnessStatus } from '../repos/freshness.repo';
 import { addEntry, type DashboardMetrics, figuresOf, type MetricSums } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
 import { retentionWindow } from './retention';
@@ -38,8 +37,7 @@ export interface Dashboard {
 }
 
 export interface DashboardServiceDeps {
-  cache: Pick<AnalyticsCacheRepo, 'getMetrics'>;
-  freshness: Pick<FreshnessRepo, 'status'>;
+  reads: Pick<DashboardRepo, 'read'>;
   refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing'>;
   clock: Clock;
   logger: Pick<Logger, 'error'>;
@@ -52,32 +50,27 @@ export interface DashboardServiceDeps {
  * stale ones at once, with a refresh behind them; a cold cache is computed before answering.
  */
 export function createDashboardService(deps: DashboardServiceDeps) {
-  const { cache, freshness, refresher, clock, logger } = deps;
+  const { reads, refresher, clock, logger } = deps;
   const maxAgeMs = (deps.maxAgeMinutes ?? 60) * 60_000;
 
-  /** The state, and the status it was judged from (before any refresh it starts or waits for). */
-  async function settle(
-    providerId: string,
-    months: string[],
-  ): Promise<{ state: FreshnessState; status: FreshnessStatus }> {
-    const status = await freshness.status(providerId);
+  /** The state of the figures just read; a stale read starts a refresh behind it. */
+  function judge(providerId: string, status: FreshnessStatus, months: string[]) {
     const window = retentionWindow(clock);
     const outside = months.filter((m) => m < (window[0] ?? m));
     if (status.cacheVersion === null || outside.length > 0) {
       const needed = status.cacheVersion === null ? [...window, ...outside] : outside;
-      await refreshNow(providerId, needed);
-      return { state: 'cold', status };
+      return { state: 'cold' as const, needed };
     }
     if (status.refreshing || refresher.isRefreshing(providerId)) {
-      return { state: 'refreshing', status };
+      return { state: 'refreshing' as const };
     }
     const aged = status.ageSeconds === null || status.ageSeconds * 1000 > maxAgeMs;
     const changed = status.dirtyMonths > 0 || status.cacheVersion !== status.dataVersion;
-    if (!aged && !changed) return { state: 'fresh', status };
+    if (!aged && !changed) return { state: 'fresh' as const };
     refresher.refreshProvider(providerId, aged ? { months: window } : {}).catch((err: unknown) => {
       logger.error({ err, providerId }, 'background analytics refresh failed');
     });
-    return { state: 'stale', status };
+    return { state: 'stale' as const };
   }
 
   /** A cold read waits for its refresh; when another instance holds the lock, for theirs. */
@@ -99,24 +92,20 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       assertProviderId(providerId);
       const period = resolvePeriod(query.period, clock, query);
       const months = monthsBetween(period.start, period.end);
-      const { state, status: judged } = await settle(providerId, months);
-      const [rows, status] = await Promise.all([
-        cache.getMetrics(
-          providerId,
-          [...STORED_METRIC_KEYS],
-          period.start,
-          period.end,
-          filter.claimType ? { claim_type: filter.claimType } : undefined,
-        ),
-        // Only a cold read changed the cache since: any other reports the status it was judged
-        // from, rather than reading it again on every request.
-        state === 'cold' ? freshness.status(providerId) : judged,
-      ]);
+      const range = { ...period, claimType: filter.claimType };
+      // One statement: the status and the rows it describes, from one snapshot.
+      let read = await reads.read(providerId, range);
+      const verdict = judge(providerId, read.status, months);
+      if (verdict.state === 'cold') {
+        await refreshNow(providerId, verdict.needed);
+        read = await reads.read(providerId, range);
+      }
+      const { status, rows } = read;
       return {
         period,
         ...summarise(rows, months, filter.claimType),
         freshness: {
-          state,
+          state: verdict.state,
           computedAt: status.refreshedAt?.toISOString() ?? null,
           ageSeconds:
             status.ageSeconds === null ? null : Math.max(0, Math.round(status.ageSeconds)),

@@ -1,0 +1,64 @@
+import { ClaimType, IsoDate, STORED_METRIC_KEYS } from '@meritum/shared';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../../../db/client';
+import { withProviderScope } from '../../../db/provider-scope';
+import { parseOrThrow } from '../../../lib/validate';
+import type { SummaryRow } from '../services/dashboard.service';
+import {
+  type FreshnessStatus,
+  type StatusRow,
+  statusQuery,
+  toFreshnessStatus,
+} from './freshness.repo';
+
+const DashboardRead = z.strictObject({
+  start: IsoDate,
+  end: IsoDate,
+  claimType: ClaimType.optional(),
+});
+
+/**
+ * What one dashboard request reads, in one statement: the provider's freshness and the period's
+ * cache rows that the dashboard sums. Only those rows (totals, or one claim type's, and the
+ * code-level ones) and only the four columns it uses, built into one JSON value by PostgreSQL.
+ */
+export class DashboardRepo {
+  constructor(private readonly db: Database) {}
+
+  async read(
+    providerId: string,
+    range: { start: string; end: string; claimType?: ClaimType | undefined },
+  ): Promise<{ status: FreshnessStatus; rows: SummaryRow[] }> {
+    const { start, end, claimType } = parseOrThrow(DashboardRead, range, 'dashboard range');
+    const dimensions = claimType
+      ? sql`c.dimensions @> ${JSON.stringify({ claim_type: claimType })}::jsonb`
+      : sql`(c.dimensions = '{}'::jsonb or c.dimensions ? 'health_service_code')`;
+    return withProviderScope(this.db, providerId, async (tx) => {
+      const { rows } = await tx.execute<
+        StatusRow & { rows: Array<[string, string, object, string]> }
+      >(sql`
+        with status as (${statusQuery(providerId)})
+        select status.*,
+               (select coalesce(json_agg(json_build_array(c.metric_key, c.period_start, c.dimensions,
+                                                          c.value::text)), '[]')
+                  from analytics_cache c
+                 where c.provider_id = ${providerId}
+                   and c.metric_key = any(${sql.param([...STORED_METRIC_KEYS])}::text[])
+                   and c.period_start >= ${start} and c.period_end <= ${end}
+                   and ${dimensions}) as rows
+        from status`);
+      const row = rows[0];
+      return {
+        status: toFreshnessStatus(row),
+        // Values travel as text inside the JSON: exact, never a float.
+        rows: (row?.rows ?? []).map(([metricKey, periodStart, dims, value]) => ({
+          metricKey,
+          periodStart,
+          dimensions: dims as SummaryRow['dimensions'],
+          value,
+        })),
+      };
+    });
+  }
+}
