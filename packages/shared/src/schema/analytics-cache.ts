@@ -6,6 +6,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -26,7 +27,7 @@ import { providers } from './providers';
 export const analyticsCache = pgTable(
   'analytics_cache',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     providerId: uuid('provider_id')
       .notNull()
       .references(() => providers.id, { onDelete: 'cascade' }),
@@ -42,6 +43,8 @@ export const analyticsCache = pgTable(
       .defaultNow(),
   },
   (t) => [
+    // The distribution column leads every unique key, as Citus requires (docs/scaling.md).
+    primaryKey({ name: 'analytics_cache_pkey', columns: [t.providerId, t.id] }),
     unique('analytics_cache_key').on(
       t.providerId,
       t.metricKey,

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, numeric, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { CLAIM_STATES, CLAIM_TYPES } from '../claims/claim';
 import { timestamptz } from './columns';
 import { providers } from './providers';
@@ -14,7 +24,7 @@ export const claimStateEnum = pgEnum('claim_state', CLAIM_STATES);
 export const claims = pgTable(
   'claims',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     providerId: uuid('provider_id')
       .notNull()
       .references(() => providers.id, { onDelete: 'cascade' }),
@@ -31,6 +41,8 @@ export const claims = pgTable(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
+    // The distribution column leads every unique key, as Citus requires (docs/scaling.md).
+    primaryKey({ name: 'claims_pkey', columns: [t.providerId, t.id] }),
     index('claims_provider_date_of_service_idx').on(t.providerId, t.dateOfService),
     index('claims_provider_paid_at_idx').on(t.providerId, t.paidAt),
     check('claims_fee_submitted_nonnegative', sql`${t.feeSubmitted} >= 0`),
