@@ -38,6 +38,7 @@ export function statusQuery(providerId: string): SQL {
            (select count(*)::int from analytics_dirty_months d where d.provider_id = ${providerId}) as dirty_months,
            exists (select 1 from pg_locks l
                     where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                      and l.database = (select oid from pg_database where datname = current_database())
                       and l.classid = ${REFRESH_LOCK_NAMESPACE}::int::oid
                       and l.objid = hashtext(${providerId})::oid) as refreshing
     from (select 1) one

@@ -55,9 +55,16 @@ export function figuresOf(sums: MetricSums): DashboardMetrics {
 const PLACES = 4n;
 const SCALE = 10n ** PLACES;
 
-/** n / d as a decimal string with 4 places, rounded half-up; null when d is zero. */
+/**
+ * n / d as a decimal string with 4 places, rounded half away from zero (as SQL's round());
+ * null when d is zero. Days to payment can be negative when a clock stepped back.
+ */
 export function ratio(numerator: bigint, denominator: bigint): string | null {
   if (denominator === 0n) return null;
-  const scaled = (numerator * SCALE * 2n + denominator) / (denominator * 2n);
-  return `${scaled / SCALE}.${String(scaled % SCALE).padStart(Number(PLACES), '0')}`;
+  const negative = numerator < 0n !== denominator < 0n && numerator !== 0n;
+  const n = numerator < 0n ? -numerator : numerator;
+  const d = denominator < 0n ? -denominator : denominator;
+  const scaled = (n * SCALE * 2n + d) / (d * 2n);
+  const text = `${scaled / SCALE}.${String(scaled % SCALE).padStart(Number(PLACES), '0')}`;
+  return negative && scaled !== 0n ? `-${text}` : text;
 }
