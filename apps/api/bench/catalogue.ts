@@ -3,13 +3,19 @@ import { dashboardCachedVsLive } from './dashboard-cached-vs-live.bench';
 import { dashboardThroughput } from './dashboard-throughput.bench';
 import { freshnessLatency } from './freshness-latency.bench';
 import type { Benchmark } from './harness';
+import { multiInstance } from './multi-instance.bench';
 import { nightlyRefresh } from './nightly.bench';
+import { nightlyScaling } from './nightly-scaling.bench';
+import { vsMaterializedView } from './vs-materialized-view.bench';
 
 /** Every benchmark of the project, in the order the report lists them. */
 export const BENCHMARKS: Benchmark[] = [
   bulkUpsertVsCopy,
   freshnessLatency,
+  vsMaterializedView,
   dashboardThroughput,
   dashboardCachedVsLive,
   nightlyRefresh,
+  nightlyScaling,
+  multiInstance,
 ];

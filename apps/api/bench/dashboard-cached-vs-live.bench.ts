@@ -6,17 +6,18 @@ import {
   systemClock,
 } from '@meritum/shared';
 import pino from 'pino';
-import { createAnalytics } from '../src/domains/analytics/analytics.module';
+import { type Analytics, createAnalytics } from '../src/domains/analytics/analytics.module';
 import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
 import { summarise } from '../src/domains/analytics/services/dashboard.service';
 import { retentionWindow } from '../src/domains/analytics/services/retention';
 import { EventBus } from '../src/lib/events';
-import { type Benchmark, median, percentile, round, timed } from './harness';
+import { type Benchmark, type Measurement, median, percentile, round, timed } from './harness';
 import { seedSyntheticClaims } from './synthetic-claims';
 
+/** Physicians measured, by their number of claims, and live computations timed for each. */
 const SIZES = {
-  small: { claims: 10_000, liveRequests: 40 },
-  large: { claims: 50_000, liveRequests: 60 },
+  small: { claims: [1_000, 10_000], liveRequests: 30 },
+  large: { claims: [1_000, 10_000, 50_000], liveRequests: 60 },
 } as const;
 /** Cached reads per live computation: they alternate, so both see the same machine. */
 const CACHED_PER_LIVE = 10;
@@ -24,25 +25,19 @@ const WARM_UP_ROUNDS = 3;
 const GOAL_RATIO = 50;
 const PERIOD = 'last_12_months' as const;
 
+const fmt = (n: number) => n.toLocaleString('en-CA');
+
 /**
  * The same dashboard figures two ways, one request at a time in this process: from the warm
  * cache through the dashboard service, and computed from the claims on every request with the
- * refresh's own SQL (MetricsCalculator) summed by the dashboard's own code.
+ * refresh's own SQL (MetricsCalculator) summed by the dashboard's own code; for physicians of
+ * growing size.
  */
 export const dashboardCachedVsLive: Benchmark = {
   id: 'dashboard-cached-vs-live',
   async run(ctx) {
-    const { claims, liveRequests } = SIZES[ctx.size];
+    const { claims: sizes, liveRequests } = SIZES[ctx.size];
     const clock = systemClock;
-    const [providerId] = await seedSyntheticClaims(ctx.admin, {
-      providers: 1,
-      claimsPerProvider: claims,
-      until: edmontonDateString(clock.now()),
-      seed: 23,
-    });
-    const p = providerId as string;
-    await ctx.admin.query('vacuum analyze claims');
-
     const analytics = createAnalytics({
       db: ctx.db,
       events: new EventBus(),
@@ -50,75 +45,116 @@ export const dashboardCachedVsLive: Benchmark = {
       logger: pino({ level: 'silent' }),
     });
     const calculator = new MetricsCalculator(ctx.db);
+    const measurements: Measurement[] = [];
+    const ratios: Array<{ claims: number; median: number; p99: number }> = [];
     try {
-      await analytics.refresher.refreshProvider(p, { months: retentionWindow(clock) });
-
-      const cached = async () => {
-        const dashboard = await analytics.dashboard.getDashboard(p, { period: PERIOD });
-        if (dashboard.freshness.state !== 'fresh')
-          throw new Error(`the cache is ${dashboard.freshness.state}, not fresh`);
-        const { freshness: _, ...figures } = dashboard;
-        return figures;
-      };
-      const live = () => liveDashboard(calculator, clock, p);
-
-      const expected = JSON.stringify(await cached());
-      const got = JSON.stringify(await live());
-      if (got !== expected)
-        throw new Error(`live figures differ from the cached dashboard:\n${got}\n${expected}`);
-      const periodClaims = (await cached()).metrics.claims_count;
-
-      const cachedMs: number[] = [];
-      const liveMs: number[] = [];
-      for (let r = 0; r < WARM_UP_ROUNDS + liveRequests; r++) {
-        const measuring = r >= WARM_UP_ROUNDS;
-        const l = await timed(live);
-        if (JSON.stringify(l.result) !== expected) throw new Error('live figures changed');
-        if (measuring) liveMs.push(l.ms);
-        for (let i = 0; i < CACHED_PER_LIVE; i++) {
-          const c = await timed(cached);
-          if (measuring) cachedMs.push(c.ms);
-        }
+      for (const [i, claims] of sizes.entries()) {
+        const [providerId] = await seedSyntheticClaims(ctx.admin, {
+          providers: 1,
+          claimsPerProvider: claims,
+          until: edmontonDateString(clock.now()),
+          seed: 23 + i,
+        });
+        const p = providerId as string;
+        await ctx.admin.query('vacuum analyze claims');
+        const run = await measure(analytics, calculator, clock, p, liveRequests);
+        const ratio = {
+          claims,
+          median: median(run.liveMs) / median(run.cachedMs),
+          p99: percentile(run.liveMs, 99) / percentile(run.cachedMs, 99),
+        };
+        ratios.push(ratio);
+        ctx.log(`  ${fmt(claims)} claims: live ÷ cached ${round(ratio.median, 1)}x`);
+        const figures = (ms: number[]) => ({
+          requests: ms.length,
+          'median ms': round(median(ms), 2),
+          'p99 ms': round(percentile(ms, 99), 2),
+          'max ms': round(Math.max(...ms), 2),
+        });
+        const label = `${fmt(claims)} claims (${fmt(run.periodClaims)} in the period)`;
+        measurements.push(
+          { label: `${label}: from the cache`, figures: figures(run.cachedMs) },
+          {
+            label: `${label}: computed live (baseline)`,
+            figures: {
+              ...figures(run.liveMs),
+              'live ÷ cached (median)': `${round(ratio.median, 1)}x`,
+            },
+          },
+        );
       }
-      const refreshes = await analytics.freshness.refreshCount(p);
-      if (refreshes !== 1) throw new Error(`${refreshes} refreshes: the cache did not stay warm`);
-
-      const figures = (ms: number[]) => ({
-        requests: ms.length,
-        'median ms': round(median(ms), 2),
-        'p99 ms': round(percentile(ms, 99), 2),
-        'max ms': round(Math.max(...ms), 2),
-      });
-      return {
-        id: this.id,
-        title: `Dashboard from the cache vs computed live: ${claims.toLocaleString('en-CA')} claims`,
-        description:
-          `A physician with ${claims.toLocaleString('en-CA')} claims over 24 months ` +
-          `(${periodClaims.toLocaleString('en-CA')} in the period); the last_12_months dashboard, one ` +
-          'request at a time in one process. Cached: the dashboard service on a warm cache ' +
-          '(freshness check, cache read, sums). Live: on every request the refresh’s own SQL ' +
-          '(MetricsCalculator: one statement over the claims of those 12 months, every metric and ' +
-          'dimension) summed by the dashboard’s own code. Both give the same figures, checked on ' +
-          `every live request. ${CACHED_PER_LIVE} cached requests follow each live one, after ` +
-          `${WARM_UP_ROUNDS} rounds of warm-up.`,
-        measurements: [
-          { label: 'from the cache (dashboard service)', figures: figures(cachedMs) },
-          { label: 'computed live from the claims (baseline)', figures: figures(liveMs) },
-        ],
-        ratio: {
-          label: 'live median ÷ cached median',
-          value: round(median(liveMs) / median(cachedMs), 1),
-          goal: GOAL_RATIO,
-        },
-        notes: [
-          `live p99 ÷ cached p99: ${round(percentile(liveMs, 99) / percentile(cachedMs, 99), 1)}x`,
-        ],
-      };
     } finally {
       await analytics.close();
     }
+
+    const largest = ratios.at(-1) as (typeof ratios)[number];
+    return {
+      id: this.id,
+      title: `Dashboard from the cache vs computed live: physicians with ${sizes.map(fmt).join(', ')} claims`,
+      description:
+        `Physicians with ${sizes.map(fmt).join(', ')} claims over 24 months; the last_12_months ` +
+        'dashboard, one request at a time in one process. Cached: the dashboard service on a warm ' +
+        'cache (freshness check, cache read, sums). Live: on every request the refresh’s own SQL ' +
+        '(MetricsCalculator: one statement over the claims of those 12 months, every metric and ' +
+        'dimension) summed by the dashboard’s own code. Both give the same figures, checked on ' +
+        `every live request. ${CACHED_PER_LIVE} cached requests follow each live one, after ` +
+        `${WARM_UP_ROUNDS} rounds of warm-up.`,
+      measurements,
+      ratio: {
+        label: `live median ÷ cached median at ${fmt(largest.claims)} claims`,
+        value: round(largest.median, 1),
+        // The goal is set for 50,000 claims, which only the large size measures.
+        goal: ctx.size === 'large' ? GOAL_RATIO : undefined,
+      },
+      notes: ratios.map(
+        (r) =>
+          `${fmt(r.claims)} claims: live ÷ cached ${round(r.median, 1)}x at the median, ` +
+          `${round(r.p99, 1)}x at p99`,
+      ),
+    };
   },
 };
+
+/** One physician: cached and live requests alternating, the figures checked equal. */
+async function measure(
+  analytics: Analytics,
+  calculator: MetricsCalculator,
+  clock: Clock,
+  p: string,
+  liveRequests: number,
+) {
+  await analytics.refresher.refreshProvider(p, { months: retentionWindow(clock) });
+  const cached = async () => {
+    const dashboard = await analytics.dashboard.getDashboard(p, { period: PERIOD });
+    if (dashboard.freshness.state !== 'fresh')
+      throw new Error(`the cache is ${dashboard.freshness.state}, not fresh`);
+    const { freshness: _, ...figures } = dashboard;
+    return figures;
+  };
+  const live = () => liveDashboard(calculator, clock, p);
+
+  const expected = JSON.stringify(await cached());
+  const got = JSON.stringify(await live());
+  if (got !== expected)
+    throw new Error(`live figures differ from the cached dashboard:\n${got}\n${expected}`);
+  const periodClaims = (await cached()).metrics.claims_count;
+
+  const cachedMs: number[] = [];
+  const liveMs: number[] = [];
+  for (let r = 0; r < WARM_UP_ROUNDS + liveRequests; r++) {
+    const measuring = r >= WARM_UP_ROUNDS;
+    const l = await timed(live);
+    if (JSON.stringify(l.result) !== expected) throw new Error('live figures changed');
+    if (measuring) liveMs.push(l.ms);
+    for (let i = 0; i < CACHED_PER_LIVE; i++) {
+      const c = await timed(cached);
+      if (measuring) cachedMs.push(c.ms);
+    }
+  }
+  const refreshes = await analytics.freshness.refreshCount(p);
+  if (refreshes !== 1) throw new Error(`${refreshes} refreshes: the cache did not stay warm`);
+  return { cachedMs, liveMs, periodClaims };
+}
 
 /** The dashboard's figures (freshness aside) computed from the claims, as a refresh would. */
 async function liveDashboard(calculator: MetricsCalculator, clock: Clock, providerId: string) {

@@ -44,6 +44,7 @@ async function main() {
     for (const bench of selected) {
       process.stdout.write(`${bench.id} (${values.size})\n`);
       const out = join(dir, `${bench.id}.json`);
+      const started = Date.now();
       await runInChild(bench.id, values.size, out);
       const run = JSON.parse(await readFile(out, 'utf8')) as {
         machine: typeof machine;
@@ -51,7 +52,9 @@ async function main() {
       };
       machine = run.machine;
       results.push(run.result);
-      process.stdout.write(`  ${run.result.ratio.label}: ${run.result.ratio.value}x\n`);
+      process.stdout.write(
+        `  ${run.result.ratio.label}: ${run.result.ratio.value}x (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

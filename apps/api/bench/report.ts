@@ -15,7 +15,8 @@ const table = (header: string[], rows: Array<Array<string | number>>) =>
 
 export function renderMarkdown(report: BenchReport): string {
   const sections = report.results.map((result) => {
-    const columns = Object.keys(result.measurements[0]?.figures ?? {});
+    // Every row's columns, in order of first appearance: a row may add one (a ratio by its baseline).
+    const columns = [...new Set(result.measurements.flatMap((m) => Object.keys(m.figures)))];
     const goal = result.ratio.goal;
     const verdict =
       goal === undefined
