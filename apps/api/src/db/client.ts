@@ -19,6 +19,12 @@ export interface PoolOptions {
 }
 
 /**
+ * How long a query waits for a connection, a free one or a new one, before it fails (a 503
+ * DATABASE_UNAVAILABLE): a database that does not answer fails requests, it does not hang them.
+ */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
  * A pool whose every connection runs as meritum_app from its first statement: the role is a
  * startup parameter, so even `RESET ROLE` returns to it. An explicit `SET ROLE` to the login
  * user would leave it: see docs/decisions.md for why production logs in as a lesser role.
@@ -29,10 +35,34 @@ export function createAppPool(connectionString: string, options: PoolOptions = {
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'meritum-api',
     options: `-c role=${options.role ?? APP_ROLE}`,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', options.onError ?? (() => {}));
+  releaseLostConnections(pool);
   return pool;
+}
+
+/**
+ * pg-pool listens for connection errors on idle clients only. A connection lost while a client
+ * is checked out (a database restart during a transaction) would throw an unhandled 'error'
+ * event, which ends the process, and a client whose BEGIN failed is never released by Drizzle
+ * 0.45 (drizzle-orm#6241): it would hold its slot in the pool for good. Such a client goes back
+ * to the pool with the error, which discards it; its holder's own release becomes a no-op, and
+ * its holder's next query fails as any query on a lost connection does.
+ */
+function releaseLostConnections(pool: pg.Pool): void {
+  const checkedOut = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_err, client) => checkedOut.delete(client));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      if (!checkedOut.has(client)) return; // idle: the pool's own listener removes it
+      const release = client.release;
+      client.release = () => {};
+      release(err);
+    });
+  });
 }
 
 export function createDatabase(pool: pg.Pool): Database {

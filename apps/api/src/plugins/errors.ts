@@ -2,6 +2,7 @@ import { PeriodError } from '@meritum/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/postgres-errors';
 import { AppError } from '../lib/errors';
 
 export interface ErrorBody {
@@ -33,7 +34,8 @@ const clip = (text: string) =>
 
 /**
  * Answers any error in the one shape: `{ error: { code, message, details?, requestId } }`.
- * Validation is a 400 with the issues; a 5xx says nothing of its cause (it is logged instead).
+ * Validation is a 400 with the issues; a database out of reach is a 503 DATABASE_UNAVAILABLE;
+ * a 5xx says nothing of its cause (it is logged instead).
  * Also the app's `frameworkErrors`, for the router's errors that no hook sees.
  */
 export function sendError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
@@ -67,6 +69,14 @@ export function sendError(err: FastifyError, request: FastifyRequest, reply: Fas
     return reply.status(err.statusCode).send(body(err.code, err.message, err.details));
   }
   if (err instanceof PeriodError) return reply.status(400).send(body(err.code, err.message));
+  if (isDatabaseUnavailable(err)) {
+    // Not the request's fault, nor a bug: the pool reconnects once the database is back.
+    request.log.warn({ err }, 'database unavailable');
+    return reply
+      .status(503)
+      .header('retry-after', '5')
+      .send(body('DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly'));
+  }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Fastify's own 4xx (bad JSON, body too large, wrong content type, rate limit).

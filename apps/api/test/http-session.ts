@@ -1,0 +1,84 @@
+import { SESSION_COOKIE } from '../src/plugins/sessions';
+
+export interface HttpAnswer {
+  status: number;
+  /** The error code of an error body, if any. */
+  code?: string;
+  body: unknown;
+}
+
+/** A physician signed up over HTTP against a listening app, holding the session cookie. */
+export interface HttpSession {
+  providerId: string;
+  /** The Cookie header this session sends. */
+  cookie: string;
+  /**
+   * One request, answered within `timeoutMs` or rejected with a TimeoutError: a test states
+   * "answers within n seconds" as a bound the request must beat, not as a measured latency.
+   */
+  request: (
+    method: 'GET' | 'POST',
+    path: string,
+    options?: { body?: unknown; timeoutMs?: number },
+  ) => Promise<HttpAnswer>;
+}
+
+let signups = 0;
+
+/** Plain fetch, so every request goes through the socket, the router and the real pool. */
+export async function httpRequest(
+  baseUrl: string,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { body?: unknown; cookie?: string; timeoutMs?: number } = {},
+): Promise<HttpAnswer & { headers: Headers }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: kept as text.
+  }
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return {
+    status: response.status,
+    ...(typeof code === 'string' ? { code } : {}),
+    body,
+    headers: response.headers,
+  };
+}
+
+/** Signs a new physician up over HTTP and returns their session. */
+export async function signUpOverHttp(baseUrl: string): Promise<HttpSession> {
+  signups += 1;
+  const signup = await fetch(`${baseUrl}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `dr.http.${process.pid}.${signups}.${Date.now()}@example.ca`,
+      password: 'correct horse battery staple',
+      name: `Dr. Http ${signups}`,
+      billingNumber: `HT-${process.pid}-${signups}-${Date.now() % 100_000}`,
+    }),
+  });
+  const text = await signup.text();
+  if (signup.status !== 201) throw new Error(`signup failed: ${signup.status} ${text}`);
+  const line = signup.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  if (!line) throw new Error('signup set no session cookie');
+  const cookie = line.split(';')[0] as string;
+  return {
+    providerId: (JSON.parse(text) as { providerId: string }).providerId,
+    cookie,
+    request: (method, path, options = {}) =>
+      httpRequest(baseUrl, method, path, { ...options, cookie }),
+  };
+}
