@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { percentile } from './harness';
+import { runJsonChild } from './json-child';
 
 export interface HttpLoadOptions {
   url: string;
@@ -40,25 +40,7 @@ const child = fileURLToPath(new URL('./http-load-process.ts', import.meta.url));
  * that the load generator's work is not counted against the server it measures.
  */
 export function runHttpLoad(options: HttpLoadOptions): Promise<HttpLoadRun> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...process.execArgv, child, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (chunk: string) => {
-      out += chunk;
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`the load generator exited with ${code}`));
-      try {
-        resolve(JSON.parse(out) as HttpLoadRun);
-      } catch (error) {
-        reject(new Error(`the load generator printed no result: ${String(error)}`));
-      }
-    });
-  });
+  return runJsonChild<HttpLoadRun>(child, [JSON.stringify(options)], 'the load generator');
 }
 
 export function summariseRuns(runs: HttpLoadRun[]): HttpLoadSummary {

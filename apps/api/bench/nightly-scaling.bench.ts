@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import type { NightlyReport } from '../src/domains/analytics/jobs/nightly-refresh.job';
 import { type Benchmark, type Measurement, round, timed } from './harness';
+import { runJsonChild } from './json-child';
 import { seedSyntheticClaims } from './synthetic-claims';
 
 const CLAIMS_PER_PROVIDER = 1_000;
@@ -27,26 +27,18 @@ const child = fileURLToPath(new URL('./nightly-process.ts', import.meta.url));
  * One full nightly run in a process of its own (same Node flags, so the same TypeScript
  * loader): every run starts from the same cold process, so peak RSS and warm-up compare.
  */
-function nightly(url: string): Promise<{ ms: number; report: NightlyReport; peakRssMiB: number }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...process.execArgv, child, url], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (chunk: string) => {
-      out += chunk;
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`the nightly process exited with ${code}`));
-      const run = JSON.parse(out) as { ms: number; report: NightlyReport; peakRssMiB: number };
-      const { report } = run;
-      if (report.status !== 'completed' || report.failed > 0 || report.busy > 0)
-        return reject(new Error(`nightly run: ${JSON.stringify(report)}`));
-      resolve(run);
-    });
-  });
+async function nightly(
+  url: string,
+): Promise<{ ms: number; report: NightlyReport; peakRssMiB: number }> {
+  const run = await runJsonChild<{ ms: number; report: NightlyReport; peakRssMiB: number }>(
+    child,
+    [url],
+    'the nightly process',
+  );
+  const { report } = run;
+  if (report.status !== 'completed' || report.failed > 0 || report.busy > 0)
+    throw new Error(`nightly run: ${JSON.stringify(report)}`);
+  return run;
 }
 
 /** Where the write-ahead log stands, and checkpoints so far (PostgreSQL 16's view of them). */

@@ -28,6 +28,7 @@ import { dashboardFromClaims, topCodesFromClaims } from '../test/dashboard-refer
 import { useTestDatabase } from '../test/db';
 import { runInterleaved, type Step } from '../test/interleave';
 import { asMetricMap, referenceMetrics } from '../test/metrics-reference';
+import { claimType, createOp, transitionFields } from '../test/op-arbitraries';
 import { withProviderScope } from './db/provider-scope';
 import { retentionWindow } from './domains/analytics/services/retention';
 import { AuthRepo } from './domains/auth/repos/auth.repo';
@@ -69,33 +70,11 @@ type RouteOp =
   | { kind: 'dashboard'; period: number; claimType: 'AHCIP' | 'WCB' | undefined }
   | { kind: 'metrics'; keys: string[]; dimensions: string };
 
-const money = fc
-  .integer({ min: 1, max: 99_999 })
-  .map((c) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`);
-const claimType = fc.constantFrom('AHCIP' as const, 'WCB' as const);
 const routeOp: fc.Arbitrary<RouteOp> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('create' as const),
-      claimType,
-      code: fc.integer({ min: 0, max: 1 }),
-      date: fc.constantFrom(...SERVICE_DATES),
-      fee: money,
-    }),
-  },
+  { weight: 4, arbitrary: createOp(2, SERVICE_DATES) },
   {
     weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant('transition' as const),
-      claim: fc.nat(),
-      // Mostly a move the state machine allows from the claim's state; sometimes one it refuses.
-      allowed: fc.oneof(
-        { weight: 4, arbitrary: fc.constant(true) },
-        { weight: 1, arbitrary: fc.constant(false) },
-      ),
-      choice: fc.nat(),
-    }),
+    arbitrary: fc.record({ ...transitionFields }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('read' as const), claim: fc.nat() }) },
   {

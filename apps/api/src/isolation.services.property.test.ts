@@ -20,6 +20,7 @@ import { useTestDatabase } from '../test/db';
 import { createProvider } from '../test/factories';
 import { runInterleaved, type Step } from '../test/interleave';
 import { asMetricMap, referenceMetrics } from '../test/metrics-reference';
+import { claimType, createOp, transitionFields } from '../test/op-arbitraries';
 import type { Database } from './db/client';
 import { withProviderScope } from './db/provider-scope';
 import { retentionWindow } from './domains/analytics/services/retention';
@@ -64,34 +65,11 @@ type ServiceOp =
   | { kind: 'metrics'; claimType: 'AHCIP' | 'WCB' | undefined }
   | { kind: 'status' };
 
-const money = fc
-  .integer({ min: 1, max: 99_999 })
-  .map((c) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`);
-const claimType = fc.constantFrom('AHCIP' as const, 'WCB' as const);
 const serviceOp: fc.Arbitrary<ServiceOp> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('create' as const),
-      claimType,
-      code: fc.integer({ min: 0, max: 2 }),
-      date: fc.constantFrom(...SERVICE_DATES),
-      fee: money,
-    }),
-  },
+  { weight: 4, arbitrary: createOp(3, SERVICE_DATES) },
   {
     weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant('transition' as const),
-      claim: fc.nat(),
-      // Mostly a move the state machine allows from the claim's state; sometimes one it refuses.
-      allowed: fc.oneof(
-        { weight: 4, arbitrary: fc.constant(true) },
-        { weight: 1, arbitrary: fc.constant(false) },
-      ),
-      choice: fc.nat(),
-      hours: fc.constantFrom(...ADVANCES_IN_HOURS),
-    }),
+    arbitrary: fc.record({ ...transitionFields, hours: fc.constantFrom(...ADVANCES_IN_HOURS) }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), claim: fc.nat() }) },
   {
