@@ -1,10 +1,5 @@
-import { systemClock } from '@meritum/shared';
-import pino from 'pino';
 import { createAppPool, createDatabase, JOBS_ROLE } from '../src/db/client';
-import { createAnalytics } from '../src/domains/analytics/analytics.module';
-import { runNightlyRefresh } from '../src/domains/analytics/jobs/nightly-refresh.job';
-import { EventBus } from '../src/lib/events';
-import { timed, withPeakRss } from './harness';
+import { measureNightly } from './measure-nightly';
 
 /**
  * One nightly run in a process of its own (started by nightly-scaling.bench.ts), wired as the
@@ -20,29 +15,9 @@ async function main() {
     max: 2,
     applicationName: 'meritum-bench-nightly-jobs',
   });
-  const logger = pino({ level: 'silent' });
   try {
-    const analytics = createAnalytics({
-      db: createDatabase(pool),
-      events: new EventBus(),
-      clock: systemClock,
-      logger,
-    });
-    const run = await withPeakRss(() =>
-      timed(() =>
-        runNightlyRefresh({
-          jobsDb: createDatabase(jobsPool),
-          refresher: analytics.refresher,
-          cache: analytics.cache,
-          clock: systemClock,
-          logger,
-        }),
-      ),
-    );
-    await analytics.close();
-    process.stdout.write(
-      JSON.stringify({ ms: run.result.ms, report: run.result.result, peakRssMiB: run.peakRssMiB }),
-    );
+    const run = await measureNightly(createDatabase(pool), createDatabase(jobsPool));
+    process.stdout.write(JSON.stringify(run));
   } finally {
     await pool.end();
     await jobsPool.end();

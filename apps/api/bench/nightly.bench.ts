@@ -1,12 +1,5 @@
-import { systemClock } from '@meritum/shared';
-import pino from 'pino';
-import { createAnalytics } from '../src/domains/analytics/analytics.module';
-import {
-  type NightlyReport,
-  runNightlyRefresh,
-} from '../src/domains/analytics/jobs/nightly-refresh.job';
-import { EventBus } from '../src/lib/events';
-import { type BenchContext, type Benchmark, round, timed, withPeakRss } from './harness';
+import { type BenchContext, type Benchmark, round, timed } from './harness';
+import { measureNightly } from './measure-nightly';
 import { seedSyntheticClaims } from './synthetic-claims';
 
 const SIZES = {
@@ -15,29 +8,10 @@ const SIZES = {
 } as const;
 
 async function nightly(ctx: BenchContext) {
-  const logger = pino({ level: 'silent' });
-  const analytics = createAnalytics({
-    db: ctx.db,
-    events: new EventBus(),
-    clock: systemClock,
-    logger,
-  });
-  const run = await withPeakRss(() =>
-    timed(() =>
-      runNightlyRefresh({
-        jobsDb: ctx.jobsDb,
-        refresher: analytics.refresher,
-        cache: analytics.cache,
-        clock: systemClock,
-        logger,
-      }),
-    ),
-  );
-  await analytics.close();
-  const report = run.result.result as NightlyReport;
-  if (report.status !== 'completed' || report.failed > 0)
-    throw new Error(`nightly run: ${JSON.stringify(report)}`);
-  return { ms: run.result.ms, report, peakRssMiB: run.peakRssMiB };
+  const run = await measureNightly(ctx.db, ctx.jobsDb);
+  if (run.report.status !== 'completed' || run.report.failed > 0)
+    throw new Error(`nightly run: ${JSON.stringify(run.report)}`);
+  return run;
 }
 
 /**

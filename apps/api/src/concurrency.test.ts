@@ -225,14 +225,17 @@ const footprint = (move: { to: ClaimState; feeAssessed?: string }) => ({
   paid: move.to !== 'rejected',
 });
 
+const claimsService = () =>
+  createClaimsService({
+    claims: new ClaimsRepo(wide.db),
+    events: new EventBus(),
+    clock: { now: () => new Date('2026-11-21T18:00:00Z') },
+  });
+
 describe('concurrent transitions of one claim', () => {
   it('lets exactly one of 20 concurrent moves out of submitted win through the service; the rest are INVALID_TRANSITION and write nothing', async () => {
     const p = await createProvider(ctx.admin);
-    const service = createClaimsService({
-      claims: new ClaimsRepo(wide.db),
-      events: new EventBus(),
-      clock: { now: () => new Date('2026-11-21T18:00:00Z') },
-    });
+    const service = claimsService();
     for (let round = 0; round < 10; round++) {
       const { id } = await service.create(p, newClaim);
       await service.transition(p, id, { to: 'submitted' });
@@ -258,11 +261,7 @@ describe('concurrent transitions of one claim', () => {
 
   it('lets exactly one of two conflicting moves out of rejected win through the service, ten at a time each', async () => {
     const p = await createProvider(ctx.admin);
-    const service = createClaimsService({
-      claims: new ClaimsRepo(wide.db),
-      events: new EventBus(),
-      clock: { now: () => new Date('2026-11-21T18:00:00Z') },
-    });
+    const service = claimsService();
     for (let round = 0; round < 10; round++) {
       const { id } = await service.create(p, newClaim);
       await service.transition(p, id, { to: 'submitted' });
