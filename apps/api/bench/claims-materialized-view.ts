@@ -1,5 +1,6 @@
 import { BUSINESS_TIME_ZONE } from '@meritum/shared';
 import type pg from 'pg';
+import { ownerQuery } from '../test/factories';
 
 /**
  * The alternative to the cache that PostgreSQL offers out of the box: one materialized view of
@@ -62,7 +63,7 @@ export async function createView(admin: pg.Pool): Promise<number> {
 
 export async function viewRows(admin: pg.Pool): Promise<number> {
   const { rows } = await admin.query<{ n: number }>(`select count(*)::int as n from ${VIEW}`);
-  return rows[0]?.n ?? 0;
+  return (rows[0] as { n: number } | undefined)?.n ?? 0;
 }
 
 export async function refreshConcurrently(admin: pg.Pool): Promise<void> {
@@ -80,7 +81,7 @@ export async function viewPaidCount(
       where provider_id = $1 and basis = 'payment_month' and dimension = 'all' and month = $2`,
     [providerId, month],
   );
-  return rows[0]?.n ?? 0;
+  return (rows[0] as { n: number } | undefined)?.n ?? 0;
 }
 
 /** The same count straight from the claims: what the view must show once refreshed. */
@@ -89,15 +90,17 @@ export async function paidThisMonth(
   providerId: string,
   month: string,
 ): Promise<number> {
-  const { rows } = await asProvider(admin, providerId, (client) =>
-    client.query<{ n: number }>(
-      `select count(*)::int as n from claims
-        where provider_id = $1 and state in ('paid', 'adjusted')
-          and date_trunc('month', ${PAID_ON})::date = $2::date`,
-      [providerId, month],
-    ),
+  // Scoped to the provider: claims are under forced row-level security, which an owner who
+  // is not superuser does not bypass.
+  const { rows } = await ownerQuery(
+    admin,
+    providerId,
+    `select count(*)::int as n from claims
+      where provider_id = $1 and state in ('paid', 'adjusted')
+        and date_trunc('month', ${PAID_ON})::date = $2::date`,
+    [providerId, month],
   );
-  return rows[0]?.n ?? 0;
+  return (rows[0] as { n: number } | undefined)?.n ?? 0;
 }
 
 /**
@@ -111,9 +114,10 @@ export async function compareWithCache(
   firstMonth: string,
   lastMonth: string,
 ): Promise<{ compared: number; mismatches: number }> {
-  const { rows } = await asProvider(admin, providerId, (client) =>
-    client.query<{ compared: number; mismatches: number }>(
-      `with v as (
+  const { rows } = await ownerQuery(
+    admin,
+    providerId,
+    `with v as (
          select m.month as period_start,
                 case m.dimension when 'all' then '{}'::jsonb
                   when 'claim_type' then jsonb_build_object('claim_type', m.claim_type)
@@ -141,32 +145,12 @@ export async function compareWithCache(
        select count(*)::int as compared,
               count(*) filter (where v.value is distinct from c.value)::int as mismatches
        from v full join c using (period_start, dimensions, metric_key)`,
-      [providerId, firstMonth, lastMonth],
-    ),
+    [providerId, firstMonth, lastMonth],
   );
-  return rows[0] ?? { compared: 0, mismatches: 0 };
-}
-
-/**
- * Runs `work` in a transaction scoped to one provider: claims and cache are under forced
- * row-level security, which an owner who is not superuser does not bypass.
- */
-async function asProvider<T>(
-  admin: pg.Pool,
-  providerId: string,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await admin.connect();
-  try {
-    await client.query('begin');
-    await client.query(`select set_config('app.provider_id', $1, true)`, [providerId]);
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  return (
+    (rows[0] as { compared: number; mismatches: number } | undefined) ?? {
+      compared: 0,
+      mismatches: 0,
+    }
+  );
 }
