@@ -29,6 +29,11 @@ export interface AppOptions {
   secureCookies?: boolean;
   loginRateLimit?: RateLimit;
   refreshRateLimit?: RateLimit;
+  /**
+   * Which peers' X-Forwarded-* headers count (Fastify's trustProxy): the web app's same-origin
+   * proxy forwards its host, scheme and client address. None trusted when absent.
+   */
+  trustProxy?: string | false;
 }
 
 /**
@@ -47,6 +52,7 @@ export async function buildApp({
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
+    trustProxy: options.trustProxy || false,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: sendError,

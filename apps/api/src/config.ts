@@ -15,6 +15,12 @@ export const Config = z.object({
   ),
   /** Where the embedded PostgreSQL keeps its data; defaults to .data/postgres in the checkout. */
   PG_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /**
+   * Peers whose X-Forwarded-* headers are believed (Fastify's trustProxy: addresses, CIDRs or
+   * loopback/linklocal/uniquelocal, comma-separated), so the web app's proxy keeps the browser's
+   * host for the Origin check and its address for rate limits. `off` trusts none.
+   */
+  TRUST_PROXY: z.string().min(1).default('loopback'),
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
   /** When the nightly analytics refresh runs, a cron pattern in Edmonton time. */
   NIGHTLY_CRON: z.string().min(9).default('30 2 * * *'),

@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   const app = await buildApp({
     db,
     services,
-    options: { logger, secureCookies: config.NODE_ENV === 'production' },
+    options: {
+      logger,
+      secureCookies: config.NODE_ENV === 'production',
+      trustProxy: config.TRUST_PROXY === 'off' ? false : config.TRUST_PROXY,
+    },
   });
   const nightly = scheduleNightly(
     () =>

@@ -1,4 +1,5 @@
 export * from './analytics/cache-entry';
+export * from './analytics/dashboard';
 export * from './analytics/dimensions';
 export * from './analytics/metric-keys';
 export * from './auth/credentials';
@@ -6,6 +7,7 @@ export * from './claims/claim';
 export * from './constants/time';
 export * from './dates/business-dates';
 export * from './dates/periods';
+export * from './http/api-error';
 export * from './money/cents';
 export * from './schema/index';
 export * from './validation/primitives';

@@ -25,3 +25,13 @@ export const LoginRequest = z.strictObject({
   password: z.string().min(1).max(256),
 });
 export type LoginRequest = z.input<typeof LoginRequest>;
+
+/** GET /auth/me, and the body of a successful sign-up or login. */
+export const Profile = z.strictObject({
+  userId: z.uuid(),
+  email: z.string(),
+  providerId: z.uuid(),
+  name: z.string(),
+  billingNumber: z.string(),
+});
+export type Profile = z.infer<typeof Profile>;

@@ -1,4 +1,4 @@
-import { edmontonDateString, monthsBetween, systemClock } from '@meritum/shared';
+import { DashboardResponse, edmontonDateString, monthsBetween, systemClock } from '@meritum/shared';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signUp, useApp } from '../../../../test/app-harness';
@@ -81,7 +81,8 @@ describe('GET /api/v1/analytics/dashboard', () => {
       const url = `/api/v1/analytics/dashboard?${query}${claimType ? `&claimType=${claimType}` : ''}`;
       const response = await physician.agent.get(url);
       expect(response.status, response.text).toBe(200);
-      const body = response.body;
+      // Exactly the shape every client reads, from the schema they share.
+      const body = DashboardResponse.parse(response.body);
       expect(body.freshness.state).toBe('fresh');
       expect(body.period).toEqual(expected);
 
@@ -90,7 +91,7 @@ describe('GET /api/v1/analytics/dashboard', () => {
         await dashboardFromClaims(ctx.admin, providerId, expected, claimType),
       );
       const months = monthsBetween(expected.start, expected.end);
-      expect(body.monthly.map((m: { month: string }) => m.month)).toEqual(months);
+      expect(body.monthly.map((m) => m.month)).toEqual(months);
       for (const { month, ...figures } of body.monthly) {
         const range = { start: month, end: lastDayOfMonth(month) };
         expect(figures, month).toEqual(

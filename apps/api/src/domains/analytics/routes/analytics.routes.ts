@@ -1,11 +1,10 @@
 import {
-  ClaimType,
+  DashboardQuery,
   Dimensions,
   IsoDate,
-  MAX_PERIOD_MONTHS,
   MetricKey,
-  monthSpan,
-  PeriodOption,
+  spanIssue,
+  withinMaxSpan,
 } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,25 +13,6 @@ import { providerOf } from '../../../plugins/sessions';
 import type { Analytics } from '../analytics.module';
 import { retentionWindow } from '../services/retention';
 import type { ValidationService } from '../services/validation.service';
-
-const withinMaxSpan = (q: { start: string; end: string }) =>
-  q.start <= q.end && monthSpan(q.start, q.end) <= MAX_PERIOD_MONTHS;
-const spanIssue = {
-  message: `start must not be after end, and a range spans at most ${MAX_PERIOD_MONTHS} months`,
-  path: ['end'],
-};
-
-const DashboardQuery = z
-  .strictObject({
-    period: PeriodOption,
-    start: IsoDate.optional(),
-    end: IsoDate.optional(),
-    claimType: ClaimType.optional(),
-  })
-  .refine((q) => q.period === 'custom' || (q.start === undefined && q.end === undefined), {
-    message: 'start and end go with period=custom only',
-    path: ['period'],
-  });
 
 const MetricsQuery = z
   .strictObject({

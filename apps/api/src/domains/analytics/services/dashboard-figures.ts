@@ -1,4 +1,10 @@
-import { type AnalyticsCacheEntry, formatCents, type MetricKey, toCents } from '@meritum/shared';
+import {
+  type AnalyticsCacheEntry,
+  type DashboardMetrics,
+  formatCents,
+  type MetricKey,
+  toCents,
+} from '@meritum/shared';
 import { DERIVED_METRICS, METRIC_DEFINITIONS } from '../metrics/definitions';
 
 /** Metrics that add up fees: summed in cents. */
@@ -7,18 +13,6 @@ const MONEY: ReadonlySet<MetricKey> = new Set(
     (d) => d.measure === 'fee_submitted' || d.measure === 'fee_assessed',
   ).map((d) => d.key),
 );
-
-export interface DashboardMetrics {
-  claims_count: number;
-  billed_amount: string;
-  paid_amount: string;
-  paid_count: number;
-  rejected_count: number;
-  assessed_count: number;
-  pending_amount: string;
-  rejection_rate: string | null;
-  avg_days_to_payment: string | null;
-}
 
 /** Exact sums of stored metrics: money in cents, everything as BigInt. */
 export type MetricSums = Map<MetricKey, bigint>;

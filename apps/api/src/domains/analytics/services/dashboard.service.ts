@@ -2,39 +2,23 @@ import {
   type AnalyticsCacheEntry,
   type ClaimType,
   type Clock,
+  type DashboardResponse,
   monthsBetween,
   type PeriodOption,
-  type ResolvedPeriod,
   resolvePeriod,
 } from '@meritum/shared';
 import type { Logger } from 'pino';
 import { assertProviderId } from '../../../db/provider-scope';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
-import { addEntry, type DashboardMetrics, figuresOf, type MetricSums } from './dashboard-figures';
+import { addEntry, figuresOf, type MetricSums } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
 import { retentionWindow } from './retention';
 
 const TOP_CODES = 10;
 
-export type FreshnessState = 'fresh' | 'stale' | 'refreshing' | 'cold';
-
-export interface Dashboard {
-  period: ResolvedPeriod;
-  metrics: DashboardMetrics;
-  monthly: Array<{ month: string } & DashboardMetrics>;
-  topHealthServiceCodes: Array<{
-    healthServiceCode: string;
-    claimsCount: number;
-    billedAmount: string;
-  }>;
-  freshness: {
-    state: FreshnessState;
-    computedAt: string | null;
-    ageSeconds: number | null;
-    sourceVersion: string | null;
-  };
-}
+/** What GET /analytics/dashboard answers; its schema lives in packages/shared. */
+export type Dashboard = DashboardResponse;
 
 export interface DashboardServiceDeps {
   reads: Pick<DashboardRepo, 'read'>;

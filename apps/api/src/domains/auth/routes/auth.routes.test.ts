@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Profile } from '@meritum/shared';
 import type { Response, Test } from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { signUp, useApp } from '../../../../test/app-harness';
@@ -174,7 +175,7 @@ describe('sign-up, login, logout and me', () => {
     ]);
 
     expect(meFirst.status, meFirst.text).toBe(200);
-    expect(meFirst.body).toEqual(first.response.body);
+    expect(Profile.parse(meFirst.body)).toEqual(first.response.body);
     expect(meSecond.body).toEqual(second.response.body);
     expect(meFirst.body.providerId).not.toBe(meSecond.body.providerId);
     expect(meFirst.text).not.toContain(second.providerId);
@@ -578,5 +579,57 @@ describe('refresh rate limit', () => {
 
     expectError(limited, 429, 'RATE_LIMITED');
     expect(limited.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('behind the web app’s proxy (trustProxy: loopback)', () => {
+  const app = useApp(ctx, {
+    trustProxy: 'loopback',
+    loginRateLimit: { max: 2, timeWindow: '1 minute' },
+  });
+  const WEB = 'http://127.0.0.1:3001';
+  const viaProxy = (request: Test, origin: string, client = '203.0.113.7') =>
+    request
+      .set('Origin', origin)
+      .set('X-Forwarded-Host', new URL(WEB).host)
+      .set('X-Forwarded-Proto', 'http')
+      .set('X-Forwarded-For', client);
+
+  it('accepts a state-changing request whose Origin is the page the proxy serves', async () => {
+    const { agent, providerId } = await signUp(app);
+
+    const response = await viaProxy(agent.post('/api/v1/claims'), WEB).send(newClaim);
+
+    expect(response.status, response.text).toBe(201);
+    expect(await countOf(providerId, 'claims')).toBe(1);
+  });
+
+  it('still refuses another site’s Origin that comes through the proxy', async () => {
+    const { agent, providerId } = await signUp(app);
+
+    const response = await viaProxy(agent.post('/api/v1/claims'), FOREIGN_ORIGIN).send(newClaim);
+
+    expectError(response, 403, 'FORBIDDEN_ORIGIN');
+    expect(await countOf(providerId, 'claims')).toBe(0);
+  });
+
+  it('limits logins per browser address, not per proxy: one client’s failures do not lock out another', async () => {
+    const { credentials } = await signUp(app);
+    const attempt = (client: string, password: string) =>
+      viaProxy(app.http().post('/api/v1/auth/login'), WEB, client).send({
+        email: credentials.email,
+        password,
+      });
+
+    for (let i = 0; i < 2; i++) {
+      expectError(
+        await attempt('203.0.113.8', 'not the right password'),
+        401,
+        'INVALID_CREDENTIALS',
+      );
+    }
+    expectError(await attempt('203.0.113.8', credentials.password), 429, 'RATE_LIMITED');
+    const other = await attempt('203.0.113.9', credentials.password);
+    expect(other.status, other.text).toBe(200);
   });
 });

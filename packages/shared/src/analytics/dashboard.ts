@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ClaimType } from '../claims/claim';
+import { monthSpan } from '../dates/business-dates';
+import { MAX_PERIOD_MONTHS, PeriodOption } from '../dates/periods';
+import { IsoDate } from '../validation/primitives';
+
+/** GET /analytics/dashboard: a period option (custom takes start and end) and a claim type. */
+export const DashboardQuery = z
+  .strictObject({
+    period: PeriodOption,
+    start: IsoDate.optional(),
+    end: IsoDate.optional(),
+    claimType: ClaimType.optional(),
+  })
+  .refine((q) => q.period === 'custom' || (q.start === undefined && q.end === undefined), {
+    message: 'start and end go with period=custom only',
+    path: ['period'],
+  });
+export type DashboardQuery = z.infer<typeof DashboardQuery>;
+
+/** A range of dates: start not after end, and at most the cache's 24 months. */
+export const withinMaxSpan = (q: { start: string; end: string }) =>
+  q.start <= q.end && monthSpan(q.start, q.end) <= MAX_PERIOD_MONTHS;
+export const spanIssue = {
+  message: `start must not be after end, and a range spans at most ${MAX_PERIOD_MONTHS} months`,
+  path: ['end'],
+};
+
+/** Money as the API writes it: an exact decimal string with two places. */
+export const MoneyString = z.string().regex(/^-?\d+\.\d{2}$/);
+/** A ratio as the API writes it: four places, or null when its denominator is zero. */
+export const RatioString = z
+  .string()
+  .regex(/^-?\d+\.\d{4}$/)
+  .nullable();
+const Count = z.number().int().nonnegative();
+
+/** The figures of a period (or of one of its months). Keys are the metric keys of docs/metrics.md. */
+export const DashboardMetrics = z.strictObject({
+  claims_count: Count,
+  billed_amount: MoneyString,
+  paid_amount: MoneyString,
+  paid_count: Count,
+  rejected_count: Count,
+  assessed_count: Count,
+  pending_amount: MoneyString,
+  rejection_rate: RatioString,
+  avg_days_to_payment: RatioString,
+});
+export type DashboardMetrics = z.infer<typeof DashboardMetrics>;
+
+export const FRESHNESS_STATES = ['fresh', 'stale', 'refreshing', 'cold'] as const;
+export const FreshnessState = z.enum(FRESHNESS_STATES);
+export type FreshnessState = z.infer<typeof FreshnessState>;
+
+/** The dashboard response: what every client of GET /analytics/dashboard reads. */
+export const DashboardResponse = z.strictObject({
+  period: z.strictObject({ start: IsoDate, end: IsoDate }),
+  metrics: DashboardMetrics,
+  monthly: z.array(DashboardMetrics.extend({ month: IsoDate })),
+  topHealthServiceCodes: z.array(
+    z.strictObject({
+      healthServiceCode: z.string().min(1),
+      claimsCount: Count,
+      billedAmount: MoneyString,
+    }),
+  ),
+  freshness: z.strictObject({
+    state: FreshnessState,
+    computedAt: z.iso.datetime({ offset: true }).nullable(),
+    ageSeconds: z.number().int().nonnegative().nullable(),
+    sourceVersion: z.string().nullable(),
+  }),
+});
+export type DashboardResponse = z.infer<typeof DashboardResponse>;

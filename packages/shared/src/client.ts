@@ -1,0 +1,10 @@
+// What a browser client of the HTTP API needs: Zod schemas, types, dates and money.
+// Nothing here imports Drizzle or Node, so a web bundle can take it whole.
+export * from './analytics/dashboard';
+export * from './auth/credentials';
+export * from './claims/claim';
+export * from './dates/business-dates';
+export * from './dates/periods';
+export * from './http/api-error';
+export * from './money/cents';
+export * from './validation/primitives';
