@@ -3,6 +3,7 @@
 export * from './analytics/dashboard';
 export * from './auth/credentials';
 export * from './claims/claim';
+export * from './constants/time';
 export * from './dates/business-dates';
 export * from './dates/periods';
 export * from './http/api-error';

@@ -1,0 +1,144 @@
+'use client';
+import { LoginRequest, SignupRequest } from '@meritum/shared/client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useId, useState } from 'react';
+import { ApiError, api } from '@/lib/api';
+
+type Mode = 'sign-in' | 'sign-up';
+
+interface Field {
+  name: 'name' | 'billingNumber' | 'email' | 'password';
+  label: string;
+  type: string;
+  autoComplete: string;
+  hint?: string;
+}
+
+const FIELDS: Record<Mode, Field[]> = {
+  'sign-in': [
+    { name: 'email', label: 'Email', type: 'email', autoComplete: 'username' },
+    { name: 'password', label: 'Password', type: 'password', autoComplete: 'current-password' },
+  ],
+  'sign-up': [
+    { name: 'name', label: 'Full name', type: 'text', autoComplete: 'name' },
+    {
+      name: 'billingNumber',
+      label: 'Billing number',
+      type: 'text',
+      autoComplete: 'off',
+      hint: '3 to 20 letters, digits or dashes',
+    },
+    { name: 'email', label: 'Email', type: 'email', autoComplete: 'username' },
+    {
+      name: 'password',
+      label: 'Password',
+      type: 'password',
+      autoComplete: 'new-password',
+      hint: 'At least 12 characters',
+    },
+  ],
+};
+
+const MESSAGES: Record<string, string> = {
+  INVALID_CREDENTIALS: 'That email and password do not match an account.',
+  RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
+};
+
+/** Sign-in and sign-up: checked here with the API's own schemas, then by the API. */
+export function AuthForm({ mode }: { mode: Mode }) {
+  const router = useRouter();
+  const client = useQueryClient();
+  const formId = useId();
+  const fields = FIELDS[mode];
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const submit = useMutation({
+    mutationFn: (body: Record<string, string>) =>
+      mode === 'sign-in' ? api.login(body as LoginRequest) : api.signup(body as SignupRequest),
+    onSuccess: (profile) => {
+      client.setQueryData(['me'], profile);
+      router.replace('/');
+    },
+  });
+
+  function onSubmit(event: React.FormEvent) {
+    event.preventDefault();
+    const body = Object.fromEntries(fields.map((f) => [f.name, values[f.name] ?? '']));
+    const parsed = (mode === 'sign-in' ? LoginRequest : SignupRequest).safeParse(body);
+    if (!parsed.success) {
+      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
+      return;
+    }
+    setErrors({});
+    submit.mutate(body);
+  }
+
+  const refused = submit.error instanceof ApiError ? submit.error : null;
+  const title = mode === 'sign-in' ? 'Sign in' : 'Create your account';
+
+  return (
+    <main id="main" className="auth">
+      <p className="brand">Meritum</p>
+      <form
+        className="panel auth-form"
+        onSubmit={onSubmit}
+        noValidate
+        aria-labelledby={`${formId}-title`}
+      >
+        <h1 id={`${formId}-title`}>{title}</h1>
+        {fields.map((field) => {
+          const id = `${formId}-${field.name}`;
+          const error = errors[field.name];
+          const described = [error && `${id}-error`, field.hint && `${id}-hint`].filter(Boolean);
+          return (
+            <div className="control" key={field.name}>
+              <label htmlFor={id}>{field.label}</label>
+              <input
+                id={id}
+                name={field.name}
+                type={field.type}
+                autoComplete={field.autoComplete}
+                value={values[field.name] ?? ''}
+                onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+                aria-invalid={error !== undefined}
+                aria-describedby={described.length > 0 ? described.join(' ') : undefined}
+                required
+              />
+              {field.hint && (
+                <p id={`${id}-hint`} className="hint">
+                  {field.hint}
+                </p>
+              )}
+              {error && (
+                <p id={`${id}-error`} className="field-error">
+                  {error}
+                </p>
+              )}
+            </div>
+          );
+        })}
+        {submit.isError && (
+          <p className="field-error" role="alert">
+            {(refused && MESSAGES[refused.code]) ?? submit.error.message}
+          </p>
+        )}
+        <button type="submit" className="button" disabled={submit.isPending}>
+          {submit.isPending ? 'One moment…' : title}
+        </button>
+        <p className="muted">
+          {mode === 'sign-in' ? (
+            <>
+              New to Meritum? <Link href="/sign-up">Create an account</Link>
+            </>
+          ) : (
+            <>
+              Already have an account? <Link href="/sign-in">Sign in</Link>
+            </>
+          )}
+        </p>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,65 @@
+'use client';
+import type { DashboardResponse } from '@meritum/shared/client';
+import { ApiError } from '@/lib/api';
+import { formatAgo, formatInstant } from '@/lib/format';
+import { useRefresh } from '@/lib/queries';
+import { useNow } from '@/lib/use-now';
+
+type Freshness = DashboardResponse['freshness'];
+
+/** The words for the cache's state; the age advances between reads. */
+export function freshnessLabel(
+  freshness: Freshness,
+  secondsSinceRead: number,
+  refreshing: boolean,
+) {
+  if (refreshing || freshness.state === 'refreshing') return 'Refreshing...';
+  if (freshness.state === 'stale') return 'Data changed since the last refresh';
+  if (freshness.ageSeconds === null) return 'Not computed yet';
+  return `Updated ${formatAgo(freshness.ageSeconds + secondsSinceRead)}`;
+}
+
+/** How current the figures are, and the button that recomputes them. */
+export function FreshnessBadge({ freshness, readAt }: { freshness: Freshness; readAt: number }) {
+  const now = useNow();
+  const refresh = useRefresh();
+  const label = freshnessLabel(
+    freshness,
+    Math.max(0, Math.floor((now - readAt) / 1000)),
+    refresh.isPending,
+  );
+  const tone = label === 'Refreshing...' ? 'busy' : freshness.state === 'stale' ? 'warn' : 'ok';
+  const refused = refresh.error instanceof ApiError ? refresh.error : null;
+
+  return (
+    <div className="freshness">
+      <p
+        className={`badge badge-${tone}`}
+        role="status"
+        data-state={freshness.state}
+        title={
+          freshness.computedAt
+            ? `Computed ${formatInstant(freshness.computedAt)} (Edmonton)`
+            : undefined
+        }
+      >
+        {label}
+      </p>
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => refresh.mutate()}
+        disabled={refresh.isPending}
+      >
+        Refresh
+      </button>
+      {refresh.isError && (
+        <p className="field-error" role="alert">
+          {refused?.status === 429
+            ? `Refreshed a moment ago; try again in ${refused.retryAfterSeconds ?? 60} seconds.`
+            : `The refresh failed: ${refresh.error.message}`}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+'use client';
+import type { DashboardResponse } from '@meritum/shared/client';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { formatMoney, formatMonth } from '@/lib/format';
+
+type Monthly = DashboardResponse['monthly'];
+
+const compactMoney = new Intl.NumberFormat('en-CA', {
+  style: 'currency',
+  currency: 'CAD',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+
+/**
+ * Billed against paid, month by month. The bars are drawn from numbers (a pixel needs no cent);
+ * every figure shown in words, in the tooltip and in the table, comes from the exact strings.
+ */
+export function MonthlyChart({ monthly }: { monthly: Monthly }) {
+  const points = monthly.map((m) => ({
+    month: m.month,
+    billed: Number(m.billed_amount),
+    paid: Number(m.paid_amount),
+  }));
+  const exact = new Map(monthly.map((m) => [m.month, m]));
+  const range =
+    monthly.length > 0
+      ? `${formatMonth(monthly[0]?.month ?? '')} to ${formatMonth(monthly.at(-1)?.month ?? '')}`
+      : '';
+
+  return (
+    <figure className="panel chart" aria-labelledby="monthly-title">
+      <figcaption>
+        <h2 id="monthly-title">Billed and paid by month</h2>
+        <p className="muted">Billed by month of service, paid by month of payment. {range}.</p>
+      </figcaption>
+      <div
+        className="chart-area"
+        role="img"
+        aria-label={`Bar chart of billed and paid amounts by month, ${range}. The table below lists every value.`}
+      >
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart
+            data={points}
+            margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+            accessibilityLayer={false}
+          >
+            <CartesianGrid vertical={false} stroke="var(--grid)" />
+            <XAxis
+              dataKey="month"
+              tickFormatter={formatMonth}
+              tick={{ fontSize: 12 }}
+              minTickGap={8}
+            />
+            <YAxis
+              tickFormatter={(v: number) => compactMoney.format(v)}
+              tick={{ fontSize: 12 }}
+              width={64}
+            />
+            <Tooltip
+              labelFormatter={(month) => formatMonth(String(month))}
+              formatter={(_value, name, item) => {
+                const row = exact.get(String(item.payload.month));
+                const amount = name === 'Paid' ? row?.paid_amount : row?.billed_amount;
+                return [amount === undefined ? '' : formatMoney(amount), name];
+              }}
+            />
+            <Legend />
+            <Bar dataKey="billed" name="Billed" fill="var(--billed)" radius={[3, 3, 0, 0]} />
+            <Bar dataKey="paid" name="Paid" fill="var(--paid)" radius={[3, 3, 0, 0]} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <details className="chart-table">
+        <summary>Show the figures as a table</summary>
+        <table>
+          <caption className="visually-hidden">Billed and paid by month</caption>
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col">Claims</th>
+              <th scope="col">Billed</th>
+              <th scope="col">Paid</th>
+            </tr>
+          </thead>
+          <tbody>
+            {monthly.map((m) => (
+              <tr key={m.month}>
+                <th scope="row">{formatMonth(m.month)}</th>
+                <td>{m.claims_count}</td>
+                <td>{formatMoney(m.billed_amount)}</td>
+                <td>{formatMoney(m.paid_amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+}
