@@ -1,6 +1,7 @@
 import {
   type ClaimType,
   DashboardQuery,
+  IsoDate,
   type PeriodOption,
   spanIssue,
   withinMaxSpan,
@@ -18,9 +19,15 @@ export const PERIOD_LABELS: Record<PeriodOption, string> = {
   custom: 'Custom range',
 };
 
+const QUERY_KEYS = ['period', 'start', 'end', 'claimType'] as const;
+
 /** The dashboard's query lives in the page's URL, so a view can be bookmarked and shared. */
 export function queryFromSearch(params: URLSearchParams): DashboardQuery {
-  const parsed = DashboardQuery.safeParse(Object.fromEntries(params));
+  // Only the dashboard's own parameters: a link with others (utm_source=...) keeps its view.
+  const known = Object.fromEntries(
+    QUERY_KEYS.flatMap((key) => (params.has(key) ? [[key, params.get(key)]] : [])),
+  );
+  const parsed = DashboardQuery.safeParse(known);
   if (!parsed.success) return DEFAULT_QUERY;
   const query = parsed.data;
   if (query.period === 'custom') {
@@ -45,8 +52,9 @@ export function searchFromQuery(query: DashboardQuery): string {
 /** Why a custom range cannot be asked for, in words for the form; null when it can. */
 export function customRangeProblem(start: string, end: string): string | null {
   if (start === '' || end === '') return 'Choose both a start and an end date.';
-  if (!withinMaxSpan({ start, end }))
-    return `${spanIssue.message[0]?.toUpperCase()}${spanIssue.message.slice(1)}.`;
+  const invalid = [start, end].map((date) => IsoDate.safeParse(date)).find((r) => !r.success);
+  if (invalid) return sentence(invalid.error?.issues[0]?.message ?? 'dates are calendar dates');
+  if (!withinMaxSpan({ start, end })) return sentence(spanIssue.message);
   return null;
 }
 
@@ -55,3 +63,6 @@ export const CLAIM_TYPE_OPTIONS: Array<{ value: ClaimType | undefined; label: st
   { value: 'AHCIP', label: 'AHCIP' },
   { value: 'WCB', label: 'WCB' },
 ];
+
+/** The API's messages are clauses ('start must not be after end'); the form shows sentences. */
+const sentence = (clause: string) => `${clause.charAt(0).toUpperCase()}${clause.slice(1)}.`;

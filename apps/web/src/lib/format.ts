@@ -52,7 +52,7 @@ const monthFormat = new Intl.DateTimeFormat(LOCALE, {
   month: 'short',
 });
 
-/** { start: '2026-01-01', end: '2026-03-31' } → 'Jan 1 – Mar 31, 2026' */
+/** { start: '2026-01-01', end: '2026-03-31' } → 'Jan 1–Mar 31, 2026' */
 export const formatPeriod = (period: { start: string; end: string }) =>
   dayFormat.formatRange(calendarDate(period.start), calendarDate(period.end));
 

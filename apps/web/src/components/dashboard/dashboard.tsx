@@ -1,6 +1,6 @@
 'use client';
 import type { DashboardQuery, DashboardResponse } from '@meritum/shared/client';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { usePathname, useSearchParams } from 'next/navigation';
 import { messageOf } from '@/lib/api';
 import { queryFromSearch, searchFromQuery } from '@/lib/dashboard-query';
 import { formatPeriod } from '@/lib/format';
@@ -17,7 +17,6 @@ const isEmpty = (d: DashboardResponse) =>
 
 /** The page a physician opens every morning: what was billed, paid, refused, and how fast. */
 export function Dashboard() {
-  const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
   const query = queryFromSearch(new URLSearchParams(search));
@@ -25,8 +24,9 @@ export function Dashboard() {
   const dashboard = useDashboard(query);
   useSignInWhenUnauthenticated(profile.error, dashboard.error);
 
+  // The browser's own history API: Next keeps useSearchParams in step without a server round trip.
   const show = (next: DashboardQuery) =>
-    router.replace(`${pathname}?${searchFromQuery(next)}`, { scroll: false });
+    window.history.replaceState(null, '', `${pathname}?${searchFromQuery(next)}`);
 
   const data = dashboard.data;
   const updating = dashboard.isPlaceholderData;

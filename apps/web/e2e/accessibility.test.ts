@@ -1,0 +1,79 @@
+import axe from 'axe-core';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserPerFile, DESKTOP, kpis, PHONE, settled } from './browser';
+
+const browser = browserPerFile();
+
+/** axe-core's WCAG 2.1 A and AA rules, run in the page as it stands. */
+async function violations(page: Page) {
+  await page.addScriptTag({ content: axe.source });
+  const results = await page.evaluate(
+    (tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: tags }),
+    ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'],
+  );
+  // A run that checked nothing would pass too: make sure the rules had something to check.
+  expect(results.passes.length).toBeGreaterThan(10);
+  return results.violations.map((v) => ({
+    rule: v.id,
+    impact: v.impact,
+    nodes: v.nodes.map((n) => n.target.join(' ')),
+  }));
+}
+
+describe.skipIf(!browser.available)('accessibility', () => {
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])(
+    'has no WCAG 2.1 AA violations on sign-in, sign-up and the dashboard (%s)',
+    async (_, size) => {
+      const page = await browser.newPage(size);
+      await page.goto('/sign-in');
+      await page.getByRole('button', { name: 'Sign in' }).click(); // with its field errors shown
+      expect(await violations(page)).toEqual([]);
+      await page.goto('/sign-up');
+      expect(await violations(page)).toEqual([]);
+
+      const dashboard = await browser.signedInPage(size);
+      await dashboard.getByText('Show the figures as a table').click();
+      await dashboard.getByLabel('Period', { exact: true }).selectOption('custom');
+      expect(await violations(dashboard)).toEqual([]);
+    },
+  );
+
+  it('works from the keyboard: sign in, choose a period and a claim type', async () => {
+    const page = await browser.newPage();
+    await page.goto('/sign-in');
+
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('type'))).resolves.toBe(
+      'email',
+    );
+    await page.keyboard.type('amelia.chen@demo.meritum.ca');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('demo-password-chen');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.locator('[data-kpi="billed"]').waitFor();
+
+    await page.getByLabel('Period', { exact: true }).focus();
+    await page.keyboard.press('ArrowUp'); // Last 12 months → Year to date
+    await settled(page, { period: 'year_to_date' });
+    await page.getByRole('radio', { name: 'All claims' }).focus();
+    await page.keyboard.press('ArrowRight'); // All claims → AHCIP
+    await settled(page, { period: 'year_to_date', claimType: 'AHCIP' });
+    expect(await kpis(page)).toHaveProperty('billed');
+  });
+
+  it('labels the chart with a text alternative and keeps every month in a table', async () => {
+    const page = await browser.signedInPage();
+
+    const label = await page.getByRole('img', { name: /Bar chart of billed and paid/ }).count();
+    await page.getByText('Show the figures as a table').click();
+    const rows = await page.locator('.chart-table tbody tr').count();
+
+    expect(label).toBe(1);
+    expect(rows).toBe(12);
+  });
+});
