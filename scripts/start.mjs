@@ -20,7 +20,7 @@ const { result } = concurrently(
     {
       name: 'web',
       command: `pnpm --filter @meritum/web exec next start --hostname ${host} --port ${webPort}`,
-      env: { API_ORIGIN: apiOrigin, NODE_ENV: 'production' },
+      env: { API_ORIGIN: apiOrigin, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     },
   ],
   { prefixColors: ['blue', 'green'], killOthersOn: ['failure', 'success'], handleInput: false },

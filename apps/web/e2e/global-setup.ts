@@ -95,7 +95,12 @@ export default async function setup(project: TestProject) {
       ['start', '--hostname', '127.0.0.1', '--port', String(webPort)],
       {
         cwd: WEB_DIR,
-        env: { ...process.env, API_ORIGIN: api.value, NODE_ENV: 'production' },
+        env: {
+          ...process.env,
+          API_ORIGIN: api.value,
+          NODE_ENV: 'production',
+          NEXT_TELEMETRY_DISABLED: '1',
+        },
         timeoutMs: 60_000,
       },
       (output) => (/Ready in/.test(output) ? `http://127.0.0.1:${webPort}` : undefined),

@@ -7,6 +7,8 @@ import { ApiError, api } from './api';
 
 /** While the API says a refresh is on its way, ask again this often until it has landed. */
 const SETTLING_POLL_MS = 1_500;
+/** A dashboard left open reads again this often (a cached read costs the API milliseconds). */
+const IDLE_POLL_MS = 60_000;
 
 const isUnauthenticated = (error: unknown) => error instanceof ApiError && error.status === 401;
 
@@ -37,7 +39,7 @@ export function useDashboard(query: DashboardQuery) {
     queryFn: ({ signal }) => api.dashboard(query, signal),
     retry: retryUnlessRefused,
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => (settling(q.state.data) ? SETTLING_POLL_MS : false),
+    refetchInterval: (q) => (settling(q.state.data) ? SETTLING_POLL_MS : IDLE_POLL_MS),
   });
 }
 

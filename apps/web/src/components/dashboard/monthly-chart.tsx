@@ -75,8 +75,20 @@ export function MonthlyChart({ monthly }: { monthly: Monthly }) {
               }}
             />
             <Legend />
-            <Bar dataKey="billed" name="Billed" fill="var(--billed)" radius={[3, 3, 0, 0]} />
-            <Bar dataKey="paid" name="Paid" fill="var(--paid)" radius={[3, 3, 0, 0]} />
+            <Bar
+              dataKey="billed"
+              name="Billed"
+              fill="var(--billed)"
+              radius={[3, 3, 0, 0]}
+              isAnimationActive={false}
+            />
+            <Bar
+              dataKey="paid"
+              name="Paid"
+              fill="var(--paid)"
+              radius={[3, 3, 0, 0]}
+              isAnimationActive={false}
+            />
           </BarChart>
         </ResponsiveContainer>
       </div>
