@@ -4,9 +4,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { concurrently } from 'concurrently';
 
-const host = process.env.HOST || '127.0.0.1';
-const apiPort = process.env.PORT || '3000';
-const webPort = process.env.WEB_PORT || '3001';
+const env = process.env;
+const host = env.HOST || '127.0.0.1';
+const apiPort = env.PORT || '3000';
+const webPort = env.WEB_PORT || '3001';
 const apiOrigin = `http://${host}:${apiPort}`;
 const webOrigin = `http://${host}:${webPort}`;
 
