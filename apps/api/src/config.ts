@@ -18,9 +18,10 @@ export const Config = z.object({
   /**
    * Peers whose X-Forwarded-* headers are believed (Fastify's trustProxy: addresses, CIDRs or
    * loopback/linklocal/uniquelocal, comma-separated), so the web app's proxy keeps the browser's
-   * host for the Origin check and its address for rate limits. `off` trusts none.
+   * host for the Origin check and its address for rate limits. `off` (the default) trusts none;
+   * `pnpm start` runs the web app on this host and sets `loopback`.
    */
-  TRUST_PROXY: z.string().min(1).default('loopback'),
+  TRUST_PROXY: z.string().min(1).default('off'),
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
   /** When the nightly analytics refresh runs, a cron pattern in Edmonton time. */
   NIGHTLY_CRON: z.string().min(9).default('30 2 * * *'),
