@@ -21,6 +21,15 @@ async function violations(page: Page) {
   }));
 }
 
+/** Presses Tab, as a keyboard user would, until the focus is on `selector`. */
+async function tabTo(page: Page, selector: string) {
+  for (let presses = 0; presses < 25; presses++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
 describe.skipIf(!browser.available)('accessibility', () => {
   it.each([
     ['desktop', DESKTOP],
@@ -57,10 +66,10 @@ describe.skipIf(!browser.available)('accessibility', () => {
     await page.waitForURL((url) => url.pathname === '/');
     await page.locator('[data-kpi="billed"]').waitFor();
 
-    await page.getByLabel('Period', { exact: true }).focus();
+    await tabTo(page, 'select');
     await page.keyboard.press('ArrowUp'); // Last 12 months → Year to date
     await settled(page, { period: 'year_to_date' });
-    await page.getByRole('radio', { name: 'All claims' }).focus();
+    await tabTo(page, 'input[type="radio"]:checked');
     await page.keyboard.press('ArrowRight'); // All claims → AHCIP
     await settled(page, { period: 'year_to_date', claimType: 'AHCIP' });
     expect(await kpis(page)).toHaveProperty('billed');

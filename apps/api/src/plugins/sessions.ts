@@ -1,9 +1,10 @@
+import { SESSION_COOKIE } from '@meritum/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuthService, SessionOf } from '../domains/auth/services/auth.service';
 import { AppError } from '../lib/errors';
 
-export const SESSION_COOKIE = 'meritum_session';
+export { SESSION_COOKIE };
 
 declare module 'fastify' {
   interface FastifyRequest {

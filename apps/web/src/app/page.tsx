@@ -1,9 +1,9 @@
+import { SESSION_COOKIE } from '@meritum/shared/client';
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { Dashboard } from '@/components/dashboard/dashboard';
-import { SESSION_COOKIE } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Dashboard · Meritum' };
 

@@ -58,6 +58,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
     mutationFn: (body: Record<string, string>) =>
       mode === 'sign-in' ? api.login(body as LoginRequest) : api.signup(body as SignupRequest),
     onSuccess: (profile) => {
+      client.clear(); // nothing read for whoever used this page before
       client.setQueryData(['me'], profile);
       router.replace('/');
     },

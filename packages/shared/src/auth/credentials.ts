@@ -27,7 +27,7 @@ export const LoginRequest = z.strictObject({
 export type LoginRequest = z.input<typeof LoginRequest>;
 
 /** GET /auth/me, and the body of a successful sign-up or login. */
-export const Profile = z.strictObject({
+export const Profile = z.object({
   userId: z.uuid(),
   email: z.string(),
   providerId: z.uuid(),
@@ -35,3 +35,6 @@ export const Profile = z.strictObject({
   billingNumber: z.string(),
 });
 export type Profile = z.infer<typeof Profile>;
+
+/** The API's session cookie: HttpOnly, so pages can only tell whether one was sent. */
+export const SESSION_COOKIE = 'meritum_session';

@@ -43,7 +43,12 @@ export function Dashboard() {
               {query.claimType ? ` · ${query.claimType} claims` : ' · all claims'}
             </p>
           </div>
-          {data && <FreshnessBadge freshness={data.freshness} readAt={dashboard.dataUpdatedAt} />}
+          {data && (
+            <FreshnessBadge
+              freshness={data.freshness}
+              readAt={updating ? null : dashboard.dataUpdatedAt}
+            />
+          )}
         </div>
 
         <PeriodControls query={query} onChange={show} />

@@ -61,6 +61,11 @@ describe('freshnessLabel', () => {
     );
   });
 
+  it('says loading, not an age, while another period’s figures stand in for these', () => {
+    expect(freshnessLabel(freshness({ state: 'fresh' }), null, false)).toBe('Loading...');
+    expect(freshnessLabel(freshness({ state: 'stale' }), null, false)).toBe('Loading...');
+  });
+
   it('says the figures are not computed yet when they have no age', () => {
     const never = { computedAt: null, ageSeconds: null, sourceVersion: null };
     expect(freshnessLabel(freshness({ state: 'cold', ...never }), 0, false)).toBe(

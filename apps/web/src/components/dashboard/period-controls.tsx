@@ -27,7 +27,13 @@ export function PeriodControls({
   query: DashboardQuery;
   onChange: (query: DashboardQuery) => void;
 }) {
-  const ids = { period: useId(), start: useId(), end: useId(), problem: useId() };
+  const ids = {
+    period: useId(),
+    start: useId(),
+    end: useId(),
+    problem: useId(),
+    hint: useId(),
+  };
   const [custom, setCustom] = useState(() =>
     query.period === 'custom' && query.start && query.end
       ? { start: query.start, end: query.end }
@@ -88,7 +94,7 @@ export function PeriodControls({
               value={custom.start}
               onChange={(event) => setCustom({ ...custom, start: event.target.value })}
               aria-invalid={problem !== null}
-              aria-describedby={problem ? ids.problem : undefined}
+              aria-describedby={problem ? `${ids.problem} ${ids.hint}` : ids.hint}
               required
             />
           </div>
@@ -100,13 +106,16 @@ export function PeriodControls({
               value={custom.end}
               onChange={(event) => setCustom({ ...custom, end: event.target.value })}
               aria-invalid={problem !== null}
-              aria-describedby={problem ? ids.problem : undefined}
+              aria-describedby={problem ? `${ids.problem} ${ids.hint}` : ids.hint}
               required
             />
           </div>
           <button type="submit" className="button secondary">
             Apply
           </button>
+          <p id={ids.hint} className="hint">
+            Figures are kept by month: the range covers the whole months it touches.
+          </p>
           {problem && (
             <p id={ids.problem} className="field-error" role="alert">
               {problem}

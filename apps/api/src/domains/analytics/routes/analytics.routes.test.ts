@@ -81,8 +81,10 @@ describe('GET /api/v1/analytics/dashboard', () => {
       const url = `/api/v1/analytics/dashboard?${query}${claimType ? `&claimType=${claimType}` : ''}`;
       const response = await physician.agent.get(url);
       expect(response.status, response.text).toBe(200);
-      // Exactly the shape every client reads, from the schema they share.
+      // Exactly the shape every client reads, from the schema they share: parsing keeps only
+      // the keys it knows, so an extra key or a wrong type fails here.
       const body = DashboardResponse.parse(response.body);
+      expect(body).toStrictEqual(response.body);
       expect(body.freshness.state).toBe('fresh');
       expect(body.period).toEqual(expected);
 
