@@ -1,10 +1,11 @@
 import { systemClock } from '@meritum/shared';
 import closeWithGrace from 'close-with-grace';
+import type { Logger } from 'pino';
 import { buildApp } from './app';
-import { loadConfig } from './config';
+import { type Config, loadConfig } from './config';
 import { createAppPool, createDatabase, JOBS_ROLE } from './db/client';
 import { runMigrations } from './db/migrate';
-import { openDatabaseServer } from './db/provision';
+import { type DatabaseServer, openDatabaseServer } from './db/provision';
 import { DEMO_PHYSICIANS, seedDemoData } from './demo/demo-data';
 import { runNightlyRefresh } from './domains/analytics/jobs/nightly-refresh.job';
 import { scheduleNightly } from './domains/analytics/jobs/nightly-schedule';
@@ -18,12 +19,22 @@ import { createServices } from './services';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
-  const clock = systemClock;
 
   const database = await openDatabaseServer(
     { databaseUrl: config.DATABASE_URL, dataDir: config.PG_DATA_DIR },
     logger,
   );
+  try {
+    await serve(config, logger, database);
+  } catch (error) {
+    // A port in use, a failed migration: leave no embedded PostgreSQL running behind.
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function serve(config: Config, logger: Logger, database: DatabaseServer): Promise<void> {
+  const clock = systemClock;
   const onIdleError = (err: Error) => logger.warn({ err }, 'idle database connection lost');
   const pool = createAppPool(database.url, { onError: onIdleError });
   const jobsPool = createAppPool(database.url, {
