@@ -1,13 +1,7 @@
+// Everything: what a browser needs (./client) and what only the server uses (Drizzle tables,
+// cache entries, dimensions, metric keys).
 export * from './analytics/cache-entry';
-export * from './analytics/dashboard';
 export * from './analytics/dimensions';
 export * from './analytics/metric-keys';
-export * from './auth/credentials';
-export * from './claims/claim';
-export * from './constants/time';
-export * from './dates/business-dates';
-export * from './dates/periods';
-export * from './http/api-error';
-export * from './money/cents';
+export * from './client';
 export * from './schema/index';
-export * from './validation/primitives';

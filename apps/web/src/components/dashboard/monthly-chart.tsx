@@ -14,6 +14,11 @@ import { formatMoney, formatMonth } from '@/lib/format';
 
 type Monthly = DashboardResponse['monthly'];
 
+const SERIES = [
+  { key: 'billed', name: 'Billed', color: 'var(--billed)' },
+  { key: 'paid', name: 'Paid', color: 'var(--paid)' },
+] as const;
+
 const compactMoney = new Intl.NumberFormat('en-CA', {
   style: 'currency',
   currency: 'CAD',
@@ -75,20 +80,16 @@ export function MonthlyChart({ monthly }: { monthly: Monthly }) {
               }}
             />
             <Legend />
-            <Bar
-              dataKey="billed"
-              name="Billed"
-              fill="var(--billed)"
-              radius={[3, 3, 0, 0]}
-              isAnimationActive={false}
-            />
-            <Bar
-              dataKey="paid"
-              name="Paid"
-              fill="var(--paid)"
-              radius={[3, 3, 0, 0]}
-              isAnimationActive={false}
-            />
+            {SERIES.map((series) => (
+              <Bar
+                key={series.key}
+                dataKey={series.key}
+                name={series.name}
+                fill={series.color}
+                radius={[3, 3, 0, 0]}
+                isAnimationActive={false}
+              />
+            ))}
           </BarChart>
         </ResponsiveContainer>
       </div>

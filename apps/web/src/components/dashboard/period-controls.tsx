@@ -86,30 +86,20 @@ export function PeriodControls({
 
       {choosingCustom && (
         <form className="custom-range" onSubmit={applyCustom} noValidate aria-label="Custom range">
-          <div className="control">
-            <label htmlFor={ids.start}>From</label>
-            <input
-              id={ids.start}
-              type="date"
-              value={custom.start}
-              onChange={(event) => setCustom({ ...custom, start: event.target.value })}
-              aria-invalid={problem !== null}
-              aria-describedby={problem ? `${ids.problem} ${ids.hint}` : ids.hint}
-              required
-            />
-          </div>
-          <div className="control">
-            <label htmlFor={ids.end}>To</label>
-            <input
-              id={ids.end}
-              type="date"
-              value={custom.end}
-              onChange={(event) => setCustom({ ...custom, end: event.target.value })}
-              aria-invalid={problem !== null}
-              aria-describedby={problem ? `${ids.problem} ${ids.hint}` : ids.hint}
-              required
-            />
-          </div>
+          {(['start', 'end'] as const).map((edge) => (
+            <div className="control" key={edge}>
+              <label htmlFor={ids[edge]}>{edge === 'start' ? 'From' : 'To'}</label>
+              <input
+                id={ids[edge]}
+                type="date"
+                value={custom[edge]}
+                onChange={(event) => setCustom({ ...custom, [edge]: event.target.value })}
+                aria-invalid={problem !== null}
+                aria-describedby={problem ? `${ids.problem} ${ids.hint}` : ids.hint}
+                required
+              />
+            </div>
+          ))}
           <button type="submit" className="button secondary">
             Apply
           </button>
