@@ -28,6 +28,7 @@ export function analyticsHarness(
   const clock = { now: () => now, set: (at: Date) => (now = at) };
   const events = new EventBus();
   const computeCalls: Array<{ providerId: string; months: readonly string[] }> = [];
+  const computedWaiters: Array<() => void> = [];
   const analytics = createAnalytics({
     db,
     events,
@@ -41,6 +42,7 @@ export function analyticsHarness(
         async compute(providerId, months) {
           computeCalls.push({ providerId, months });
           const computed = await real.compute(providerId, months);
+          for (const resolve of computedWaiters.splice(0)) resolve();
           // Slow refreshes hold their lock and transaction after the snapshot was taken, so a
           // test can commit a claim change between a refresh's reading and its writing.
           if (options.computeDelayMs) {
@@ -57,7 +59,9 @@ export function analyticsHarness(
     events: new EventBus(),
     clock,
   });
-  return { clock, events, analytics, claims, unhooked, computeCalls };
+  /** Resolves once the next refresh has read the claims it computes from. */
+  const nextComputed = () => new Promise<void>((resolve) => computedWaiters.push(resolve));
+  return { clock, events, analytics, claims, unhooked, computeCalls, nextComputed };
 }
 
 /** Waits for the provider's running refresh, if any. */

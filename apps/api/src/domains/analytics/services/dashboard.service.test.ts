@@ -191,8 +191,9 @@ describe('claim changes racing a refresh', () => {
     const id = await submitted(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     // A refresh (say, a dashboard's behind a stale read) takes its snapshot, then lingers...
+    const read = h.nextComputed();
     const earlier = h.analytics.refresher.refreshProvider(p);
-    await waitForAdvisoryLock(ctx.admin, { namespace: REFRESH_LOCK_NAMESPACE, key: p });
+    await read;
     // ...while a transition commits, and its hook asks for a refresh.
     await h.claims.transition(p, id, { to: 'paid' });
     await earlier;
@@ -208,8 +209,11 @@ describe('claim changes racing a refresh', () => {
     const p = await createProvider(ctx.admin);
     const id = await submitted(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
+    const read = h.nextComputed();
     const refresh = h.analytics.refresher.refreshProvider(p, { months: ['2026-11-01'] });
-    await waitForAdvisoryLock(ctx.admin, { namespace: REFRESH_LOCK_NAMESPACE, key: p });
+    // After the refresh has read the claims, not merely taken its lock: a commit before the read
+    // is one the refresh sees, and rightly leaves nothing dirty.
+    await read;
     await h.unhooked.transition(p, id, { to: 'paid' }); // no hook: only the dirty month tells
     await refresh;
 
