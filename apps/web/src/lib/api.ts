@@ -7,6 +7,7 @@ import {
   type SignupRequest,
 } from '@meritum/shared/client';
 import type { z } from 'zod';
+import { searchFromQuery } from './dashboard-query';
 
 /** A refused or failed API call, with the API's machine-readable code and its message. */
 export class ApiError extends Error {
@@ -79,18 +80,12 @@ export const api = {
   logout: () => call('/auth/logout', null, { method: 'POST' }),
   dashboard: (query: DashboardQuery, signal?: AbortSignal) =>
     call(
-      `/analytics/dashboard?${new URLSearchParams(withoutUndefined(query))}`,
+      `/analytics/dashboard?${searchFromQuery(query)}`,
       DashboardResponse,
       signal ? { signal } : {},
     ),
   refresh: () => call('/analytics/refresh', null, { method: 'POST' }),
 };
-
-function withoutUndefined(query: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-}
 
 /** What to tell the physician about a failure. */
 export const messageOf = (error: unknown) =>

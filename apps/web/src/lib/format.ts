@@ -20,6 +20,16 @@ type Decimal = `${number}`;
 /** '12345.6' → '$12,345.60' */
 export const formatMoney = (amount: string) => money.format(amount as Decimal);
 
+const moneyAxis = new Intl.NumberFormat(LOCALE, {
+  style: 'currency',
+  currency: 'CAD',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+
+/** A chart axis tick, 12000 → '$12K': a position on a scale, not an amount anyone reads exactly. */
+export const formatMoneyAxis = (value: number) => moneyAxis.format(value);
+
 /** 4200 → '4,200' */
 export const formatCount = (n: number) => count.format(n);
 

@@ -8,7 +8,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { ApiError, api } from './api';
 
 /** While the API says a refresh is on its way, ask again after this, then back off. */
@@ -23,14 +23,21 @@ const isUnauthenticated = (error: unknown) => error instanceof ApiError && error
  * forgets what it read: the next person at this computer must not see these figures.
  */
 export function useSignInWhenUnauthenticated(...errors: unknown[]) {
-  const router = useRouter();
-  const client = useQueryClient();
+  const toSignIn = useToSignIn();
   const unauthenticated = errors.some(isUnauthenticated);
   useEffect(() => {
-    if (!unauthenticated) return;
+    if (unauthenticated) toSignIn();
+  }, [unauthenticated, toSignIn]);
+}
+
+/** Forgets every figure this page read, then goes to sign-in. */
+function useToSignIn() {
+  const router = useRouter();
+  const client = useQueryClient();
+  return useCallback(() => {
     client.clear();
     router.replace('/sign-in');
-  }, [unauthenticated, router, client]);
+  }, [client, router]);
 }
 
 const retryUnlessRefused = (failures: number, error: unknown) =>
@@ -82,13 +89,5 @@ export function useRefresh() {
 }
 
 export function useSignOut() {
-  const client = useQueryClient();
-  const router = useRouter();
-  return useMutation({
-    mutationFn: api.logout,
-    onSuccess: () => {
-      client.clear();
-      router.replace('/sign-in');
-    },
-  });
+  return useMutation({ mutationFn: api.logout, onSuccess: useToSignIn() });
 }

@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatMoney, formatMonth } from '@/lib/format';
+import { formatMoney, formatMoneyAxis, formatMonth } from '@/lib/format';
 
 type Monthly = DashboardResponse['monthly'];
 
@@ -18,13 +18,6 @@ const SERIES = [
   { key: 'billed', name: 'Billed', color: 'var(--billed)' },
   { key: 'paid', name: 'Paid', color: 'var(--paid)' },
 ] as const;
-
-const compactMoney = new Intl.NumberFormat('en-CA', {
-  style: 'currency',
-  currency: 'CAD',
-  notation: 'compact',
-  maximumFractionDigits: 1,
-});
 
 /**
  * Billed against paid, month by month. The bars are drawn from numbers (a pixel needs no cent);
@@ -66,11 +59,7 @@ export function MonthlyChart({ monthly }: { monthly: Monthly }) {
               tick={{ fontSize: 12 }}
               minTickGap={8}
             />
-            <YAxis
-              tickFormatter={(v: number) => compactMoney.format(v)}
-              tick={{ fontSize: 12 }}
-              width={64}
-            />
+            <YAxis tickFormatter={formatMoneyAxis} tick={{ fontSize: 12 }} width={64} />
             <Tooltip
               labelFormatter={(month) => formatMonth(String(month))}
               formatter={(_value, name, item) => {
