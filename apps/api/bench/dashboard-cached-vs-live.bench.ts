@@ -8,7 +8,7 @@ import {
 import pino from 'pino';
 import { type Analytics, createAnalytics } from '../src/domains/analytics/analytics.module';
 import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
-import { summarise } from '../src/domains/analytics/services/dashboard.service';
+import { figureRowsOf, summarise } from '../src/domains/analytics/services/dashboard-figures';
 import { retentionWindow } from '../src/domains/analytics/services/retention';
 import { EventBus } from '../src/lib/events';
 import { type Benchmark, type Measurement, median, percentile, round, timed } from './harness';
@@ -137,7 +137,7 @@ async function measure(
   const got = JSON.stringify(await live());
   if (got !== expected)
     throw new Error(`live figures differ from the cached dashboard:\n${got}\n${expected}`);
-  const periodClaims = (await cached()).metrics.claims_count;
+  const periodClaims = (await cached()).metrics.claimsCount;
 
   const cachedMs: number[] = [];
   const liveMs: number[] = [];
@@ -161,11 +161,5 @@ async function liveDashboard(calculator: MetricsCalculator, clock: Clock, provid
   const period = resolvePeriod(PERIOD, clock);
   const months = monthsBetween(period.start, period.end);
   const { entries } = await calculator.compute(providerId, months);
-  const rows = entries.map((e) => ({
-    metricKey: e.metricKey,
-    periodStart: e.periodStart,
-    dimensions: e.dimensions ?? {},
-    value: String(e.value),
-  }));
-  return { period, ...summarise(rows, months, undefined) };
+  return { period, ...summarise(figureRowsOf(entries), months, undefined) };
 }

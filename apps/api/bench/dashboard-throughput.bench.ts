@@ -86,7 +86,7 @@ export const dashboardThroughput: Benchmark = {
       const body = Buffer.from(await warm.arrayBuffer());
       const dashboard = JSON.parse(body.toString('utf8')) as {
         period: { start: string; end: string };
-        metrics: { claims_count: number };
+        metrics: { claimsCount: number };
         freshness: { state: string };
       };
       if (warm.status !== 200 || dashboard.freshness.state !== 'fresh')
@@ -99,7 +99,7 @@ export const dashboardThroughput: Benchmark = {
         throw new Error(`the baseline reads ${baseline.rows} rows, the dashboard ${read.length}`);
       const refreshesBefore = await services.analytics.freshness.refreshCount(p);
       ctx.log(
-        `  ${dashboard.metrics.claims_count} claims in the period, ${baseline.rows} cache rows, ${body.length} bytes`,
+        `  ${dashboard.metrics.claimsCount} claims in the period, ${baseline.rows} cache rows, ${body.length} bytes`,
       );
 
       const load = async (path: string, durationSeconds: number) => {

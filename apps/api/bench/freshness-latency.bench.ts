@@ -49,11 +49,11 @@ export const freshnessLatency: Benchmark = {
       });
       await claims.transition(p, id, { to: 'submitted' });
       await analytics.scheduler.idle();
-      const before = (await analytics.dashboard.getDashboard(p, thisMonth)).metrics.paid_count;
+      const before = (await analytics.dashboard.getDashboard(p, thisMonth)).metrics.paidCount;
 
       const start = process.hrtime.bigint();
       const commit = await timed(() => claims.transition(p, id, { to: 'paid' }));
-      while ((await analytics.dashboard.getDashboard(p, thisMonth)).metrics.paid_count === before) {
+      while ((await analytics.dashboard.getDashboard(p, thisMonth)).metrics.paidCount === before) {
         await new Promise((r) => setTimeout(r, 1));
       }
       visibleMs.push(Number(process.hrtime.bigint() - start) / 1e6);

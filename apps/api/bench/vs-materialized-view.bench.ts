@@ -59,7 +59,7 @@ export const vsMaterializedView: Benchmark = {
       feeSubmitted: '41.72',
     } as const;
     const dashboardPaid = async (p: string) =>
-      (await analytics.dashboard.getDashboard(p, { period: 'this_month' })).metrics.paid_count;
+      (await analytics.dashboard.getDashboard(p, { period: 'this_month' })).metrics.paidCount;
 
     const providers: string[] = [];
     const measurements: Measurement[] = [];

@@ -290,13 +290,13 @@ describe('two physicians', () => {
     const { metrics, topHealthServiceCodes } = await dashboard(a.agent, 'period=last_12_months');
 
     expect(metrics).toMatchObject({
-      claims_count: 5,
-      billed_amount: '3553.29',
-      paid_count: 2,
-      paid_amount: '1320.98',
-      rejected_count: 2,
-      assessed_count: 4,
-      pending_amount: '313.13',
+      claimsCount: 5,
+      billedAmount: '3553.29',
+      paidCount: 2,
+      paidAmount: '1320.98',
+      rejectedCount: 2,
+      assessedCount: 4,
+      pendingAmount: '313.13',
     });
     expect(topHealthServiceCodes).toEqual(
       expect.arrayContaining([
@@ -312,16 +312,16 @@ describe('two physicians', () => {
     expect(bodies(after)).toEqual(bodies(bBeforeA));
     const all = await dashboard(b.agent, 'period=last_12_months');
     expect(all.metrics).toMatchObject({
-      claims_count: 3,
-      billed_amount: '235.50',
-      paid_count: 1,
-      paid_amount: '100.00',
-      rejected_count: 1,
-      assessed_count: 2,
-      pending_amount: '50.00',
+      claimsCount: 3,
+      billedAmount: '235.50',
+      paidCount: 1,
+      paidAmount: '100.00',
+      rejectedCount: 1,
+      assessedCount: 2,
+      pendingAmount: '50.00',
     });
     const wcb = await dashboard(b.agent, 'period=last_12_months&claimType=WCB');
-    expect(wcb.metrics).toMatchObject({ claims_count: 1, billed_amount: '50.00', paid_count: 0 });
+    expect(wcb.metrics).toMatchObject({ claimsCount: 1, billedAmount: '50.00', paidCount: 0 });
     const validation = after.get(validationPath(WINDOW));
     expect(validation?.body).toMatchObject({ consistent: true, mismatches: [] });
   });
@@ -429,6 +429,6 @@ describe('two physicians', () => {
       }
     }
     const bNow = await dashboard(b.agent, 'period=last_12_months');
-    expect(bNow.metrics).toMatchObject({ claims_count: 6, billed_amount: '811.05' });
+    expect(bNow.metrics).toMatchObject({ claimsCount: 6, billedAmount: '811.05' });
   });
 });

@@ -22,19 +22,19 @@ export async function dashboardFromClaims(
      served as (select * from c where state <> 'draft' and date_of_service between $2 and $3),
      paid as (select * from c where state in ('paid', 'adjusted') and paid_on between $2 and $3)
      select
-       (select count(*)::int from served) as claims_count,
-       (select coalesce(sum(fee_submitted), 0)::numeric(16, 2)::text from served) as billed_amount,
-       (select coalesce(sum(fee_assessed), 0)::numeric(16, 2)::text from paid) as paid_amount,
-       (select count(*)::int from paid) as paid_count,
-       (select count(*)::int from served where state in ('rejected', 'written_off')) as rejected_count,
-       (select count(*)::int from served where state <> 'submitted') as assessed_count,
+       (select count(*)::int from served) as "claimsCount",
+       (select coalesce(sum(fee_submitted), 0)::numeric(16, 2)::text from served) as "billedAmount",
+       (select coalesce(sum(fee_assessed), 0)::numeric(16, 2)::text from paid) as "paidAmount",
+       (select count(*)::int from paid) as "paidCount",
+       (select count(*)::int from served where state in ('rejected', 'written_off')) as "rejectedCount",
+       (select count(*)::int from served where state <> 'submitted') as "assessedCount",
        (select coalesce(sum(fee_submitted) filter (where state = 'submitted'), 0)::numeric(16, 2)::text
-          from served) as pending_amount,
+          from served) as "pendingAmount",
        (select round(count(*) filter (where state in ('rejected', 'written_off'))::numeric
                      / nullif(count(*) filter (where state <> 'submitted'), 0), 4)::text
-          from served) as rejection_rate,
+          from served) as "rejectionRate",
        (select round(sum(paid_on - submitted_on)::numeric / nullif(count(*), 0), 4)::text
-          from paid) as avg_days_to_payment`,
+          from paid) as "avgDaysToPayment"`,
     [providerId, range.start, range.end, claimType ?? null],
   );
   return rows[0];

@@ -41,11 +41,11 @@ const dollars = (amount: string) => {
 async function expectTilesToShow(page: Page, dashboard: DashboardResponse) {
   const m = dashboard.metrics;
   expect(await kpis(page)).toEqual({
-    billed: { value: m.billed_amount, text: dollars(m.billed_amount) },
-    paid: { value: m.paid_amount, text: dollars(m.paid_amount) },
-    pending: { value: m.pending_amount, text: dollars(m.pending_amount) },
-    'rejection-rate': { value: m.rejection_rate ?? '', text: percent(m.rejection_rate) },
-    'days-to-payment': { value: m.avg_days_to_payment ?? '', text: days(m.avg_days_to_payment) },
+    billed: { value: m.billedAmount, text: dollars(m.billedAmount) },
+    paid: { value: m.paidAmount, text: dollars(m.paidAmount) },
+    pending: { value: m.pendingAmount, text: dollars(m.pendingAmount) },
+    'rejection-rate': { value: m.rejectionRate ?? '', text: percent(m.rejectionRate) },
+    'days-to-payment': { value: m.avgDaysToPayment ?? '', text: days(m.avgDaysToPayment) },
   });
 }
 
@@ -80,7 +80,7 @@ describe.skipIf(!browser.available)('the dashboard in Chromium', () => {
 
     await expect(page.getByText(DEMO.name).isVisible()).resolves.toBe(true);
     const dashboard = await apiDashboard(page, { period: 'last_12_months' });
-    expect(dashboard.metrics.claims_count).toBeGreaterThan(500);
+    expect(dashboard.metrics.claimsCount).toBeGreaterThan(500);
     await expectTilesToShow(page, dashboard);
     const codes = await page.locator('table.codes tbody th').allTextContents();
     expect(codes).toEqual(dashboard.topHealthServiceCodes.map((c) => c.healthServiceCode));

@@ -40,3 +40,9 @@ export type MetricsQuery = z.input<typeof MetricsQuery>;
 
 /** A stored cache row as the repository returns it. */
 export type AnalyticsCacheEntry = AnalyticsCacheRow;
+
+/** What the dashboard's sums read of a cache row, or of an entry freshly computed from claims. */
+export type CacheFigure = Pick<
+  AnalyticsCacheEntry,
+  'metricKey' | 'periodStart' | 'dimensions' | 'value'
+>;

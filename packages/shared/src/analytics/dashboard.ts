@@ -35,17 +35,17 @@ export const RatioString = z
   .nullable();
 const Count = z.number().int().nonnegative();
 
-/** The figures of a period (or of one of its months). Keys are the metric keys of docs/metrics.md. */
+/** The figures of a period (or of one of its months): the metrics of docs/metrics.md, in camelCase. */
 export const DashboardMetrics = z.object({
-  claims_count: Count,
-  billed_amount: MoneyString,
-  paid_amount: MoneyString,
-  paid_count: Count,
-  rejected_count: Count,
-  assessed_count: Count,
-  pending_amount: MoneyString,
-  rejection_rate: RatioString,
-  avg_days_to_payment: RatioString,
+  claimsCount: Count,
+  billedAmount: MoneyString,
+  paidAmount: MoneyString,
+  paidCount: Count,
+  rejectedCount: Count,
+  assessedCount: Count,
+  pendingAmount: MoneyString,
+  rejectionRate: RatioString,
+  avgDaysToPayment: RatioString,
 });
 export type DashboardMetrics = z.infer<typeof DashboardMetrics>;
 
@@ -53,22 +53,32 @@ export const FRESHNESS_STATES = ['fresh', 'stale', 'refreshing', 'cold'] as cons
 export const FreshnessState = z.enum(FRESHNESS_STATES);
 export type FreshnessState = z.infer<typeof FreshnessState>;
 
+/** A health service code among the period's top ten, by amount billed. */
+export const TopCode = z.object({
+  healthServiceCode: z.string().min(1),
+  claimsCount: Count,
+  billedAmount: MoneyString,
+});
+export type TopCode = z.infer<typeof TopCode>;
+
+/** A period's figures: its totals, each of its months, and its top codes. */
+export const PeriodFigures = z.object({
+  metrics: DashboardMetrics,
+  monthly: z.array(DashboardMetrics.extend({ month: IsoDate })),
+  topHealthServiceCodes: z.array(TopCode),
+});
+export type PeriodFigures = z.infer<typeof PeriodFigures>;
+
+/** A resolved period: whole Edmonton months, inclusive. */
+export const PeriodRange = z.object({ start: IsoDate, end: IsoDate });
+
 /**
  * The dashboard response: what every client of GET /analytics/dashboard reads. Objects are not
  * strict, so a client keeps working when the API adds a field; the API's tests hold the API to
  * exactly these keys.
  */
-export const DashboardResponse = z.object({
-  period: z.object({ start: IsoDate, end: IsoDate }),
-  metrics: DashboardMetrics,
-  monthly: z.array(DashboardMetrics.extend({ month: IsoDate })),
-  topHealthServiceCodes: z.array(
-    z.object({
-      healthServiceCode: z.string().min(1),
-      claimsCount: Count,
-      billedAmount: MoneyString,
-    }),
-  ),
+export const DashboardResponse = PeriodFigures.extend({
+  period: PeriodRange,
   freshness: z.object({
     state: FreshnessState,
     computedAt: z.iso.datetime({ offset: true }).nullable(),

@@ -12,8 +12,7 @@ import { MonthlyChart } from './monthly-chart';
 import { PeriodControls } from './period-controls';
 import { TopCodes } from './top-codes';
 
-const isEmpty = (d: DashboardResponse) =>
-  d.metrics.claims_count === 0 && d.metrics.paid_count === 0;
+const isEmpty = (d: DashboardResponse) => d.metrics.claimsCount === 0 && d.metrics.paidCount === 0;
 
 /** The page a physician opens every morning: what was billed, paid, refused, and how fast. */
 export function Dashboard() {

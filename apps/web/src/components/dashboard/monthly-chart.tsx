@@ -26,8 +26,8 @@ const SERIES = [
 export function MonthlyChart({ monthly }: { monthly: Monthly }) {
   const points = monthly.map((m) => ({
     month: m.month,
-    billed: Number(m.billed_amount),
-    paid: Number(m.paid_amount),
+    billed: Number(m.billedAmount),
+    paid: Number(m.paidAmount),
   }));
   const exact = new Map(monthly.map((m) => [m.month, m]));
   const range =
@@ -64,7 +64,7 @@ export function MonthlyChart({ monthly }: { monthly: Monthly }) {
               labelFormatter={(month) => formatMonth(String(month))}
               formatter={(_value, name, item) => {
                 const row = exact.get(String(item.payload.month));
-                const amount = name === 'Paid' ? row?.paid_amount : row?.billed_amount;
+                const amount = name === 'Paid' ? row?.paidAmount : row?.billedAmount;
                 return [amount === undefined ? '' : formatMoney(amount), name];
               }}
             />
@@ -98,9 +98,9 @@ export function MonthlyChart({ monthly }: { monthly: Monthly }) {
             {monthly.map((m) => (
               <tr key={m.month}>
                 <th scope="row">{formatMonth(m.month)}</th>
-                <td>{m.claims_count}</td>
-                <td>{formatMoney(m.billed_amount)}</td>
-                <td>{formatMoney(m.paid_amount)}</td>
+                <td>{m.claimsCount}</td>
+                <td>{formatMoney(m.billedAmount)}</td>
+                <td>{formatMoney(m.paidAmount)}</td>
               </tr>
             ))}
           </tbody>

@@ -30,7 +30,7 @@ describe('claim-state-change hook', () => {
     });
     await h.claims.transition(p, id, { to: 'submitted' });
     await h.analytics.scheduler.idle();
-    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.pending_amount).toBe(
+    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.pendingAmount).toBe(
       '250.00',
     );
 
@@ -40,9 +40,9 @@ describe('claim-state-change hook', () => {
 
     expect(after.freshness.state).toBe('fresh');
     expect(after.metrics).toMatchObject({
-      pending_amount: '0.00',
-      paid_amount: '250.00',
-      paid_count: 1,
+      pendingAmount: '0.00',
+      paidAmount: '250.00',
+      paidCount: 1,
     });
   });
 
@@ -75,9 +75,9 @@ describe('claim-state-change hook', () => {
     expect(refreshes).toBeLessThan(50); // an order of magnitude below one per transition
     const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
     expect(dashboard.metrics).toMatchObject({
-      paid_count: 250,
-      paid_amount: '2500.00',
-      pending_amount: '0.00',
+      paidCount: 250,
+      paidAmount: '2500.00',
+      pendingAmount: '0.00',
     });
   });
 

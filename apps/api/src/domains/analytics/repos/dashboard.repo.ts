@@ -1,10 +1,9 @@
-import { ClaimType, IsoDate, STORED_METRIC_KEYS } from '@meritum/shared';
+import { type CacheFigure, ClaimType, IsoDate, STORED_METRIC_KEYS } from '@meritum/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../../db/client';
 import { withProviderScope } from '../../../db/provider-scope';
 import { parseOrThrow } from '../../../lib/validate';
-import type { SummaryRow } from '../services/dashboard.service';
 import {
   type FreshnessStatus,
   type StatusRow,
@@ -29,7 +28,7 @@ export class DashboardRepo {
   async read(
     providerId: string,
     range: { start: string; end: string; claimType?: ClaimType | undefined },
-  ): Promise<{ status: FreshnessStatus; rows: SummaryRow[] }> {
+  ): Promise<{ status: FreshnessStatus; rows: CacheFigure[] }> {
     const { start, end, claimType } = parseOrThrow(DashboardRead, range, 'dashboard range');
     const dimensions = claimType
       ? sql`c.dimensions @> ${JSON.stringify({ claim_type: claimType })}::jsonb`
@@ -55,7 +54,7 @@ export class DashboardRepo {
         rows: (row?.rows ?? []).map(([metricKey, periodStart, dims, value]) => ({
           metricKey,
           periodStart,
-          dimensions: dims as SummaryRow['dimensions'],
+          dimensions: dims as CacheFigure['dimensions'],
           value,
         })),
       };

@@ -109,10 +109,10 @@ describe('GET /api/v1/analytics/dashboard', () => {
   it('has something to compare: the physician billed, was paid and was refused in the last 12 months', async () => {
     const response = await physician.agent.get('/api/v1/analytics/dashboard?period=last_12_months');
     const { metrics, topHealthServiceCodes } = response.body;
-    expect(metrics.claims_count).toBeGreaterThan(500);
-    expect(metrics.paid_count).toBeGreaterThan(300);
-    expect(metrics.rejected_count).toBeGreaterThan(10);
-    expect(Number(metrics.pending_amount)).toBeGreaterThan(0);
+    expect(metrics.claimsCount).toBeGreaterThan(500);
+    expect(metrics.paidCount).toBeGreaterThan(300);
+    expect(metrics.rejectedCount).toBeGreaterThan(10);
+    expect(Number(metrics.pendingAmount)).toBeGreaterThan(0);
     expect(topHealthServiceCodes.length).toBeGreaterThan(5);
   });
 
@@ -131,7 +131,7 @@ describe('GET /api/v1/analytics/dashboard', () => {
 
     const after = await fresh.agent.get('/api/v1/analytics/dashboard?period=this_month');
     expect(after.body.freshness.state).toBe('fresh');
-    expect(after.body.metrics.claims_count).toBe(before.body.metrics.claims_count + 1);
+    expect(after.body.metrics.claimsCount).toBe(before.body.metrics.claimsCount + 1);
     expect(after.body.metrics).toEqual(
       await dashboardFromClaims(ctx.admin, fresh.providerId, periods.this_month),
     );
@@ -185,7 +185,7 @@ describe('GET /api/v1/analytics/validation', () => {
         periodStart: month,
         dimensions: {},
         cached: tampered,
-        computed: expected?.billed_amount,
+        computed: expected?.billedAmount,
       },
     ]);
   });
@@ -211,7 +211,7 @@ describe('GET /api/v1/analytics/metrics', () => {
         r.metricKey === 'billed_amount' &&
         JSON.stringify(r.dimensions) === '{"claim_type":"AHCIP"}',
     );
-    expect(total?.value).toBe(expected?.billed_amount);
+    expect(total?.value).toBe(expected?.billedAmount);
     expect(rows.every((r) => r.providerId === physician.providerId)).toBe(true);
     expect(new Set(rows.map((r) => r.metricKey))).toEqual(
       new Set(['claims_count', 'billed_amount']),

@@ -1,11 +1,16 @@
 import {
-  type AnalyticsCacheEntry,
+  type CacheFigure,
+  type ClaimType,
   type DashboardMetrics,
   formatCents,
   type MetricKey,
+  type NewAnalyticsCacheEntry,
+  type PeriodFigures,
   toCents,
 } from '@meritum/shared';
 import { DERIVED_METRICS, METRIC_DEFINITIONS } from '../metrics/definitions';
+
+const TOP_CODES = 10;
 
 /** Metrics that add up fees: summed in cents. */
 const MONEY: ReadonlySet<MetricKey> = new Set(
@@ -17,10 +22,7 @@ const MONEY: ReadonlySet<MetricKey> = new Set(
 /** Exact sums of stored metrics: money in cents, everything as BigInt. */
 export type MetricSums = Map<MetricKey, bigint>;
 
-export function addEntry(
-  sums: MetricSums,
-  entry: Pick<AnalyticsCacheEntry, 'metricKey' | 'value'>,
-): void {
+export function addEntry(sums: MetricSums, entry: Pick<CacheFigure, 'metricKey' | 'value'>): void {
   const key = entry.metricKey as MetricKey;
   const amount = MONEY.has(key) ? toCents(entry.value) : BigInt(entry.value);
   sums.set(key, (sums.get(key) ?? 0n) + amount);
@@ -29,20 +31,71 @@ export function addEntry(
 /** The dashboard's figures from summed parts: ratios are ratios of sums, never sums of ratios. */
 export function figuresOf(sums: MetricSums): DashboardMetrics {
   const get = (key: MetricKey) => sums.get(key) ?? 0n;
-  const { rejection_rate, avg_days_to_payment } = DERIVED_METRICS;
+  const { rejection_rate: rejection, avg_days_to_payment: days } = DERIVED_METRICS;
   return {
-    claims_count: Number(get('claims_count')),
-    billed_amount: formatCents(get('billed_amount')),
-    paid_amount: formatCents(get('paid_amount')),
-    paid_count: Number(get('paid_count')),
-    rejected_count: Number(get('rejected_count')),
-    assessed_count: Number(get('assessed_count')),
-    pending_amount: formatCents(get('pending_amount')),
-    rejection_rate: ratio(get(rejection_rate.numerator), get(rejection_rate.denominator)),
-    avg_days_to_payment: ratio(
-      get(avg_days_to_payment.numerator),
-      get(avg_days_to_payment.denominator),
-    ),
+    claimsCount: Number(get('claims_count')),
+    billedAmount: formatCents(get('billed_amount')),
+    paidAmount: formatCents(get('paid_amount')),
+    paidCount: Number(get('paid_count')),
+    rejectedCount: Number(get('rejected_count')),
+    assessedCount: Number(get('assessed_count')),
+    pendingAmount: formatCents(get('pending_amount')),
+    rejectionRate: ratio(get(rejection.numerator), get(rejection.denominator)),
+    avgDaysToPayment: ratio(get(days.numerator), get(days.denominator)),
+  };
+}
+
+/** Entries freshly computed from the claims, in the shape the cache returns them. */
+export function figureRowsOf(entries: readonly NewAnalyticsCacheEntry[]): CacheFigure[] {
+  return entries.map((e) => ({
+    metricKey: e.metricKey,
+    periodStart: e.periodStart,
+    dimensions: e.dimensions ?? {},
+    value: String(e.value),
+  }));
+}
+
+/**
+ * A period's totals, its monthly series and its top codes, from its monthly rows (cached, or
+ * computed from the claims): for all claims, or for one claim type.
+ */
+export function summarise(
+  rows: readonly CacheFigure[],
+  months: readonly string[],
+  claimType: ClaimType | undefined,
+): PeriodFigures {
+  const totals: MetricSums = new Map();
+  const byMonth = new Map<string, MetricSums>(months.map((m) => [m, new Map()]));
+  const byCode = new Map<string, MetricSums>();
+  for (const row of rows) {
+    const dims = row.dimensions;
+    const keys = Object.keys(dims).length;
+    if ('health_service_code' in dims) {
+      if (claimType && dims.claim_type !== claimType) continue;
+      const code = String(dims.health_service_code);
+      if (!byCode.has(code)) byCode.set(code, new Map());
+      addEntry(byCode.get(code) as MetricSums, row);
+    } else if (claimType ? keys === 1 && dims.claim_type === claimType : keys === 0) {
+      addEntry(totals, row);
+      const month = byMonth.get(row.periodStart);
+      if (month) addEntry(month, row);
+    }
+  }
+  const codes = [...byCode].map(([healthServiceCode, sums]) => {
+    const { claimsCount, billedAmount } = figuresOf(sums);
+    return { healthServiceCode, claimsCount, billedAmount, cents: sums.get('billed_amount') ?? 0n };
+  });
+  codes.sort((a, b) =>
+    a.cents === b.cents
+      ? a.healthServiceCode.localeCompare(b.healthServiceCode)
+      : a.cents > b.cents
+        ? -1
+        : 1,
+  );
+  return {
+    metrics: figuresOf(totals),
+    monthly: [...byMonth].map(([month, sums]) => ({ month, ...figuresOf(sums) })),
+    topHealthServiceCodes: codes.slice(0, TOP_CODES).map(({ cents: _, ...code }) => code),
   };
 }
 

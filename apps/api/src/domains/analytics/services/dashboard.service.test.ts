@@ -43,9 +43,9 @@ describe('dashboard freshness', () => {
 
     expect(dashboard.freshness.state).toBe('cold');
     expect(dashboard.metrics).toMatchObject({
-      claims_count: 1,
-      billed_amount: '100.00',
-      pending_amount: '100.00',
+      claimsCount: 1,
+      billedAmount: '100.00',
+      pendingAmount: '100.00',
     });
     expect(h.computeCalls).toHaveLength(1);
   });
@@ -60,7 +60,7 @@ describe('dashboard freshness', () => {
     const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
 
     expect(dashboard.freshness).toMatchObject({ state: 'fresh', sourceVersion: '2' });
-    expect(dashboard.metrics.claims_count).toBe(1);
+    expect(dashboard.metrics.claimsCount).toBe(1);
     expect(h.computeCalls).toHaveLength(calls);
   });
 
@@ -74,15 +74,15 @@ describe('dashboard freshness', () => {
 
     const stale = await h.analytics.dashboard.getDashboard(p, thisMonth);
     expect(stale.freshness.state).toBe('stale');
-    expect(stale.metrics).toMatchObject({ pending_amount: '100.00', paid_count: 0 });
+    expect(stale.metrics).toMatchObject({ pendingAmount: '100.00', paidCount: 0 });
 
     await refreshSettled(h.analytics, p);
     const fresh = await h.analytics.dashboard.getDashboard(p, thisMonth);
     expect(fresh.freshness.state).toBe('fresh');
     expect(fresh.metrics).toMatchObject({
-      pending_amount: '0.00',
-      paid_count: 1,
-      paid_amount: '100.00',
+      pendingAmount: '0.00',
+      paidCount: 1,
+      paidAmount: '100.00',
     });
   });
 
@@ -125,7 +125,7 @@ describe('dashboard freshness', () => {
     expect(reads.every((r) => ['stale', 'refreshing', 'fresh'].includes(r.freshness.state))).toBe(
       true,
     );
-    expect(reads.every((r) => [0, 1].includes(r.metrics.rejected_count))).toBe(true);
+    expect(reads.every((r) => [0, 1].includes(r.metrics.rejectedCount))).toBe(true);
   });
 
   it('lets one of two instances (two pools) refresh a provider, the other finding it busy', async () => {
@@ -179,7 +179,7 @@ describe('dashboard freshness', () => {
     }
 
     const after = await h.analytics.dashboard.getDashboard(p, thisMonth);
-    expect(after.metrics).toMatchObject({ paid_count: 0, pending_amount: '100.00' });
+    expect(after.metrics).toMatchObject({ paidCount: 0, pendingAmount: '100.00' });
     expect(after.freshness.state).toBe('stale');
   });
 });
@@ -201,7 +201,7 @@ describe('claim changes racing a refresh', () => {
 
     const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
     expect(dashboard.freshness.state).toBe('fresh');
-    expect(dashboard.metrics).toMatchObject({ paid_count: 1, pending_amount: '0.00' });
+    expect(dashboard.metrics).toMatchObject({ paidCount: 1, pendingAmount: '0.00' });
   });
 
   it('never calls a cache fresh when a commit slipped in after its refresh read the claims', async () => {
@@ -222,7 +222,7 @@ describe('claim changes racing a refresh', () => {
     const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
     expect(dashboard.freshness.state).toBe('stale');
     await refreshSettled(h.analytics, p);
-    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.paid_count).toBe(1);
+    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.paidCount).toBe(1);
   });
 
   // A smoke test: the deadlock it guards against (claims triggers and a refresh locking dirty
@@ -256,8 +256,8 @@ describe('claim changes racing a refresh', () => {
     await h.analytics.refresher.refreshProvider(p, { joinRunning: false });
     const custom = { period: 'custom' as const, start: '2026-10-01', end: '2026-11-30' };
     expect((await h.analytics.dashboard.getDashboard(p, custom)).metrics).toMatchObject({
-      claims_count: 30,
-      paid_count: 30,
+      claimsCount: 30,
+      paidCount: 30,
     });
   });
 });
@@ -292,17 +292,17 @@ describe('dashboard figures', () => {
 
     const all = await h.analytics.dashboard.getDashboard(p, custom);
     expect(all.metrics).toEqual({
-      claims_count: 6,
-      billed_amount: '600.00',
-      paid_amount: '300.00',
-      paid_count: 3,
-      rejected_count: 2,
-      assessed_count: 5,
-      pending_amount: '100.00',
-      rejection_rate: '0.4000', // 2/5 over the period, not the mean of 1/2 and 1/3
-      avg_days_to_payment: '15.0000',
+      claimsCount: 6,
+      billedAmount: '600.00',
+      paidAmount: '300.00',
+      paidCount: 3,
+      rejectedCount: 2,
+      assessedCount: 5,
+      pendingAmount: '100.00',
+      rejectionRate: '0.4000', // 2/5 over the period, not the mean of 1/2 and 1/3
+      avgDaysToPayment: '15.0000',
     });
-    expect(all.monthly.map((m) => [m.month, m.claims_count, m.rejection_rate])).toEqual([
+    expect(all.monthly.map((m) => [m.month, m.claimsCount, m.rejectionRate])).toEqual([
       ['2026-10-01', 2, '0.5000'],
       ['2026-11-01', 4, '0.3333'],
     ]);
@@ -314,10 +314,10 @@ describe('dashboard figures', () => {
 
     const wcb = await h.analytics.dashboard.getDashboard(p, custom, { claimType: 'WCB' });
     expect(wcb.metrics).toMatchObject({
-      claims_count: 2,
-      rejected_count: 1,
-      assessed_count: 2,
-      rejection_rate: '0.5000',
+      claimsCount: 2,
+      rejectedCount: 1,
+      assessedCount: 2,
+      rejectionRate: '0.5000',
     });
     expect(wcb.topHealthServiceCodes.map((t) => t.healthServiceCode).sort()).toEqual([
       'W100',
@@ -330,9 +330,9 @@ describe('dashboard figures', () => {
       end: '2026-01-31',
     });
     expect(empty.metrics).toMatchObject({
-      claims_count: 0,
-      rejection_rate: null,
-      avg_days_to_payment: null,
+      claimsCount: 0,
+      rejectionRate: null,
+      avgDaysToPayment: null,
     });
   });
 });

@@ -1,5 +1,4 @@
 import {
-  type AnalyticsCacheEntry,
   type ClaimType,
   type Clock,
   type DashboardResponse,
@@ -11,11 +10,9 @@ import type { Logger } from 'pino';
 import { assertProviderId } from '../../../db/provider-scope';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
-import { addEntry, figuresOf, type MetricSums } from './dashboard-figures';
+import { summarise } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
 import { retentionWindow } from './retention';
-
-const TOP_CODES = 10;
 
 /** What GET /analytics/dashboard answers; its schema lives in packages/shared. */
 export type Dashboard = DashboardResponse;
@@ -101,50 +98,3 @@ export function createDashboardService(deps: DashboardServiceDeps) {
 }
 
 export type DashboardService = ReturnType<typeof createDashboardService>;
-
-/** What summarise reads of a cache row (or of a freshly computed entry). */
-export type SummaryRow = Pick<
-  AnalyticsCacheEntry,
-  'metricKey' | 'periodStart' | 'dimensions' | 'value'
->;
-
-/** Totals, the monthly series and top codes, from the period's cache rows. */
-export function summarise(rows: SummaryRow[], months: string[], claimType: ClaimType | undefined) {
-  const totals: MetricSums = new Map();
-  const byMonth = new Map<string, MetricSums>(months.map((m) => [m, new Map()]));
-  const byCode = new Map<string, MetricSums>();
-  for (const row of rows) {
-    const dims = row.dimensions;
-    const keys = Object.keys(dims).length;
-    if ('health_service_code' in dims) {
-      const code = String(dims.health_service_code);
-      if (!byCode.has(code)) byCode.set(code, new Map());
-      addEntry(byCode.get(code) as MetricSums, row);
-    } else if (claimType ? keys === 1 && dims.claim_type === claimType : keys === 0) {
-      addEntry(totals, row);
-      const month = byMonth.get(row.periodStart);
-      if (month) addEntry(month, row);
-    }
-  }
-  const codes = [...byCode].map(([healthServiceCode, sums]) => {
-    const { claims_count, billed_amount } = figuresOf(sums);
-    return {
-      healthServiceCode,
-      claimsCount: claims_count,
-      billedAmount: billed_amount,
-      cents: sums.get('billed_amount') ?? 0n,
-    };
-  });
-  codes.sort((a, b) =>
-    a.cents === b.cents
-      ? a.healthServiceCode.localeCompare(b.healthServiceCode)
-      : a.cents > b.cents
-        ? -1
-        : 1,
-  );
-  return {
-    metrics: figuresOf(totals),
-    monthly: [...byMonth].map(([month, sums]) => ({ month, ...figuresOf(sums) })),
-    topHealthServiceCodes: codes.slice(0, TOP_CODES).map(({ cents: _, ...code }) => code),
-  };
-}
