@@ -6,6 +6,7 @@ export * from './claims/claim';
 export * from './constants/time';
 export * from './dates/business-dates';
 export * from './dates/periods';
+export * from './format/display';
 export * from './http/api-error';
 export * from './money/cents';
 export * from './validation/primitives';

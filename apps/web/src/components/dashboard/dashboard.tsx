@@ -1,9 +1,9 @@
 'use client';
 import type { DashboardQuery, DashboardResponse } from '@meritum/shared/client';
+import { formatPeriod } from '@meritum/shared/client';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { messageOf } from '@/lib/api';
 import { queryFromSearch, searchFromQuery } from '@/lib/dashboard-query';
-import { formatPeriod } from '@/lib/format';
 import { useDashboard, useProfile, useSignInWhenUnauthenticated } from '@/lib/queries';
 import { AppHeader } from '../app-header';
 import { FreshnessBadge } from './freshness-badge';

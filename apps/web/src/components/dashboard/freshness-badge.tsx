@@ -1,7 +1,8 @@
 'use client';
 import type { DashboardResponse } from '@meritum/shared/client';
+import { formatInstant } from '@meritum/shared/client';
 import { ApiError } from '@/lib/api';
-import { formatAgo, formatInstant } from '@/lib/format';
+import { formatAgo } from '@/lib/format';
 import { useRefresh } from '@/lib/queries';
 import { useNow } from '@/lib/use-now';
 

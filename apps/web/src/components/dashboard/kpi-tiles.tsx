@@ -1,5 +1,5 @@
 import type { DashboardMetrics } from '@meritum/shared/client';
-import { formatCount, formatDays, formatMoney, formatRate } from '@/lib/format';
+import { formatCount, formatDays, formatMoney, formatRate } from '@meritum/shared/client';
 
 interface Tile {
   id: string;

@@ -1,5 +1,6 @@
 'use client';
 import type { DashboardResponse } from '@meritum/shared/client';
+import { formatMoney, formatMonth } from '@meritum/shared/client';
 import {
   Bar,
   BarChart,
@@ -10,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatMoney, formatMoneyAxis, formatMonth } from '@/lib/format';
+import { formatMoneyAxis } from '@/lib/format';
 
 type Monthly = DashboardResponse['monthly'];
 

@@ -1,5 +1,5 @@
 import type { DashboardResponse } from '@meritum/shared/client';
-import { formatCount, formatMoney } from '@/lib/format';
+import { formatCount, formatMoney } from '@meritum/shared/client';
 
 /** The codes that billed the most in the period, under the same claim-type filter. */
 export function TopCodes({ codes }: { codes: DashboardResponse['topHealthServiceCodes'] }) {
