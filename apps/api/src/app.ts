@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Database } from './db/client';
 import { analyticsRoutes } from './domains/analytics/routes/analytics.routes';
+import { statementsRoutes } from './domains/analytics/routes/statements.routes';
 import { authRoutes } from './domains/auth/routes/auth.routes';
 import { claimsRoutes } from './domains/claims/routes/claims.routes';
 import { errorsPlugin, sendError } from './plugins/errors';
@@ -29,6 +30,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   loginRateLimit?: RateLimit;
   refreshRateLimit?: RateLimit;
+  /** Creating and exporting statements, per client address. */
+  statementRateLimit?: RateLimit;
   /**
    * Which peers' X-Forwarded-* headers count (Fastify's trustProxy): the web app's same-origin
    * proxy forwards its host, scheme and client address. None trusted when absent.
@@ -97,6 +100,12 @@ export async function buildApp({
     analytics: services.analytics,
     validation: services.validation,
     refreshRateLimit: options.refreshRateLimit ?? { max: 6, timeWindow: '1 minute' },
+  });
+  await app.register(statementsRoutes, {
+    prefix: '/api/v1/analytics/statements',
+    statements: services.analytics.statements,
+    exports: services.analytics.statementExports,
+    rateLimit: options.statementRateLimit ?? { max: 30, timeWindow: '1 minute' },
   });
   return app;
 }

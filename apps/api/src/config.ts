@@ -25,6 +25,8 @@ export const Config = z.object({
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
   /** When the nightly analytics refresh runs, a cron pattern in Edmonton time. */
   NIGHTLY_CRON: z.string().min(9).default('30 2 * * *'),
+  /** How long a statement may be exported without a re-run, in hours. */
+  STATEMENT_MAX_AGE_HOURS: z.coerce.number().positive().max(8_784).default(24),
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -45,7 +45,12 @@ async function serve(config: Config, logger: Logger, database: DatabaseServer): 
   });
   const db = createDatabase(pool);
   const jobsDb = createDatabase(jobsPool);
-  const services = createServices({ db, clock, logger });
+  const services = createServices({
+    db,
+    clock,
+    logger,
+    statementMaxAgeHours: config.STATEMENT_MAX_AGE_HOURS,
+  });
   const app = await buildApp({
     db,
     services,

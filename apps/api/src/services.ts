@@ -15,10 +15,18 @@ export function createServices(deps: {
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   coalesceMs?: number;
+  statementMaxAgeHours?: number;
 }) {
   const { db, clock, logger } = deps;
   const events = new EventBus();
-  const analytics = createAnalytics({ db, events, clock, logger, coalesceMs: deps.coalesceMs });
+  const analytics = createAnalytics({
+    db,
+    events,
+    clock,
+    logger,
+    coalesceMs: deps.coalesceMs,
+    statementMaxAgeHours: deps.statementMaxAgeHours,
+  });
   return {
     events,
     analytics,

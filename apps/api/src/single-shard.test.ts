@@ -35,6 +35,8 @@ import { MetricsCalculator } from './domains/analytics/metrics/metrics-calculato
 import { AnalyticsCacheRepo } from './domains/analytics/repos/analytics-cache.repo';
 import { DashboardRepo } from './domains/analytics/repos/dashboard.repo';
 import { FreshnessRepo } from './domains/analytics/repos/freshness.repo';
+import { StatementRepo } from './domains/analytics/repos/statement.repo';
+import { StatementExportRepo } from './domains/analytics/repos/statement-export.repo';
 import { RefreshService } from './domains/analytics/services/refresh.service';
 import { AuthRepo } from './domains/auth/repos/auth.repo';
 import { ClaimsRepo } from './domains/claims/repos/claims.repo';
@@ -86,6 +88,10 @@ const SQL_MODULES: Record<string, string> = {
   'domains/analytics/repos/analytics-cache.repo.ts': 'routes, refreshes, and direct calls',
   'domains/analytics/repos/dashboard.repo.ts': 'the dashboard route',
   'domains/analytics/repos/freshness.repo.ts': 'refreshes, and direct calls',
+  'domains/analytics/repos/statement.repo.ts': 'the statements routes',
+  'domains/analytics/repos/statement-export.repo.ts': 'exports, and their history',
+  'domains/analytics/services/statement.service.ts': 'the snapshot a statement is frozen from',
+  'domains/analytics/services/statement-export.service.ts': 'the snapshot an export is checked in',
   'domains/analytics/services/refresh.service.ts': 'its advisory lock, per refresh',
   'domains/analytics/services/validation.service.ts': 'the validation route, and a direct call',
   'domains/auth/repos/auth.repo.ts': 'sign-up, login, sessions, logout, expiry',
@@ -98,6 +104,8 @@ const SQL_CLASSES = {
   'domains/analytics/repos/analytics-cache.repo.ts': AnalyticsCacheRepo,
   'domains/analytics/repos/dashboard.repo.ts': DashboardRepo,
   'domains/analytics/repos/freshness.repo.ts': FreshnessRepo,
+  'domains/analytics/repos/statement.repo.ts': StatementRepo,
+  'domains/analytics/repos/statement-export.repo.ts': StatementExportRepo,
   'domains/auth/repos/auth.repo.ts': AuthRepo,
   'domains/claims/repos/claims.repo.ts': ClaimsRepo,
   'domains/analytics/metrics/metrics-calculator.ts': MetricsCalculator,
@@ -210,6 +218,7 @@ async function runWorkload() {
   await physicianDay(a.agent, b.agent);
   await sessionsEndAndRenew(a.credentials);
   await analyticsOf(a.agent);
+  await statementsOf(a.agent, b.agent);
   await repositoriesDirectly(a.providerId);
   await services.analytics.scheduler.idle();
 
@@ -318,6 +327,46 @@ async function analyticsOf(agent: Agent) {
   // A claim change, then the dashboard at once: stale, served, refreshed behind.
   await expectStatus(agent.post('/api/v1/claims').send(claim('WCB', today)), 201);
   await expectStatus(agent.get('/api/v1/analytics/dashboard').query({ period: 'this_month' }), 200);
+}
+
+/** A statement's life: created, read, listed, exported, changed, refused, re-run, deleted. */
+async function statementsOf(agent: Agent, other: Agent) {
+  const base = '/api/v1/analytics/statements';
+  const ids: string[] = [];
+  for (const body of [
+    { period: 'year_to_date' },
+    { period: 'last_12_months', claimType: 'WCB' },
+    // Reaches before the 24-month window: those months are recomputed for it.
+    { period: 'custom', start: monthsAgo(27), end: monthsAgo(20), claimType: 'AHCIP' },
+  ]) {
+    ids.push((await expectStatus(agent.post(base).send(body), 201)).body.id);
+  }
+  const [id] = ids as [string];
+  await expectStatus(agent.get(base).query({ period: 'year_to_date' }), 200);
+  await expectStatus(agent.get(base), 200);
+  await expectStatus(agent.get(`${base}/${id}`), 200);
+  for (const format of ['csv', 'pdf']) {
+    await expectStatus(agent.get(`${base}/${id}/export`).query({ format }), 200);
+  }
+  await expectStatus(agent.get(`${base}/${id}/exports`), 200);
+  await expectStatus(other.get(`${base}/${id}`), 404);
+  await expectStatus(other.get(`${base}/${id}/export`).query({ format: 'csv' }), 404);
+  await expectStatus(
+    agent.post('/api/v1/claims').send(claim('AHCIP', edmontonDateString(now))),
+    201,
+  );
+  const changed = await expectStatus(
+    agent.post('/api/v1/claims').send(claim('WCB', monthsAgo(0))),
+    201,
+  );
+  await expectStatus(
+    agent.post(`/api/v1/claims/${changed.body.id}/transitions`).send({ to: 'submitted' }),
+    200,
+  );
+  await expectStatus(agent.get(`${base}/${id}/export`).query({ format: 'csv' }), 409);
+  await expectStatus(agent.post(base).send({ period: 'year_to_date' }), 201);
+  await expectStatus(agent.delete(`${base}/${id}`), 204);
+  await expectStatus(agent.get(`${base}/${id}/exports`), 200);
 }
 
 /** What no route reaches: the rest of each repository's methods, as their callers use them. */

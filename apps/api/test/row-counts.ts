@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ownerQuery } from './factories';
 
 export interface TableSnapshot {
   rows: number;
@@ -35,4 +36,15 @@ export async function snapshotTables(admin: pg.Pool): Promise<Record<string, Tab
   } finally {
     client.release();
   }
+}
+
+/** Rows of one provider in one table, read as the owner. */
+export async function countRows(admin: pg.Pool, providerId: string, table: string) {
+  const { rows } = await ownerQuery(
+    admin,
+    providerId,
+    `select count(*)::int as n from public.${table} where provider_id = $1`,
+    [providerId],
+  );
+  return rows[0]?.n as number;
 }

@@ -19,6 +19,9 @@ export const DISTRIBUTED_TABLES: ReadonlySet<string> = new Set([
   'provider_data_versions',
   'analytics_dirty_months',
   'analytics_refresh_state',
+  'claim_month_versions',
+  'analytics_statements',
+  'analytics_statement_exports',
   'users',
   'sessions',
 ]);
@@ -69,6 +72,11 @@ export const SCHEMA_FUNCTIONS: Readonly<Record<string, FunctionRouting>> = {
     routing: 'trigger-only',
     reason:
       'called by analytics_claims_changed with the changed rows’ provider ids: writes the version and dirty months of those providers only',
+  },
+  analytics_note_counted_months: {
+    routing: 'trigger-only',
+    reason:
+      'called by analytics_claims_changed with the changed rows’ provider ids: writes the month versions of those providers only',
   },
 };
 

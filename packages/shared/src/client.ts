@@ -1,6 +1,7 @@
 // What a browser client of the HTTP API needs: Zod schemas, types, dates and money.
 // Nothing here imports Drizzle or Node, so a web bundle can take it whole.
 export * from './analytics/dashboard';
+export * from './analytics/statements';
 export * from './auth/credentials';
 export * from './claims/claim';
 export * from './constants/time';

@@ -63,3 +63,44 @@ export class InvalidTransitionError extends AppError {
     });
   }
 }
+
+export class StatementNotFoundError extends AppError {
+  constructor() {
+    super('STATEMENT_NOT_FOUND', 'no such statement', 404);
+  }
+}
+
+/** The statement no longer matches the claims, or is too old to export without a re-run. */
+export class StatementStaleError extends AppError {
+  constructor(check: { state: string; claimsCountAtGeneration: number; claimsCountNow: number }) {
+    const why =
+      check.state === 'expired'
+        ? 'it was generated too long ago'
+        : `claims changed since it was generated (${check.claimsCountAtGeneration} claims then, ${check.claimsCountNow} now)`;
+    super(
+      'STATEMENT_STALE',
+      `the statement cannot be exported: ${why}; re-run it first`,
+      409,
+      check,
+    );
+  }
+}
+
+/** A recomputation from the claims disagrees with the statement's stored figures. */
+export class StatementMismatchError extends AppError {
+  constructor(differences: readonly unknown[]) {
+    super(
+      'STATEMENT_MISMATCH',
+      `the statement's figures do not match its claims (${differences.length} differences); nothing was exported; re-run it`,
+      409,
+      { differences },
+    );
+  }
+}
+
+/** Another instance kept the provider's refresh lock for longer than a request may wait. */
+export class AnalyticsBusyError extends AppError {
+  constructor() {
+    super('ANALYTICS_BUSY', 'the figures are being refreshed; try again in a few seconds', 503);
+  }
+}

@@ -94,3 +94,9 @@ export function providerOf(request: FastifyRequest): string {
   if (!request.session) throw new UnauthenticatedError();
   return request.session.providerId;
 }
+
+/** The session's user: who asked, for the audit trail. */
+export function userOf(request: FastifyRequest): string {
+  if (!request.session) throw new UnauthenticatedError();
+  return request.session.userId;
+}

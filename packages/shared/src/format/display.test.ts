@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   formatCount,
   formatDays,
+  formatEdmontonTimestamp,
   formatInstant,
   formatMoney,
   formatMonth,
@@ -176,5 +177,25 @@ describe('formatInstant', () => {
 
   it('reads an instant written with an offset as the same instant', () => {
     expect(formatInstant('2026-11-21T08:15:00-07:00')).toBe('November 21, 2026 at 8:15 a.m.');
+  });
+});
+
+describe('formatEdmontonTimestamp', () => {
+  it('writes Edmonton wall time with its zone, MST in winter and MDT in summer', () => {
+    expect(formatEdmontonTimestamp(new Date('2026-11-21T15:15:07Z'))).toBe(
+      '2026-11-21 08:15:07 MST',
+    );
+    expect(formatEdmontonTimestamp(new Date('2026-07-01T15:15:00Z'))).toBe(
+      '2026-07-01 09:15:00 MDT',
+    );
+  });
+
+  it('writes the Edmonton date, a day behind UTC late in the evening, and midnight as 00', () => {
+    expect(formatEdmontonTimestamp(new Date('2026-12-01T06:30:00Z'))).toBe(
+      '2026-11-30 23:30:00 MST',
+    );
+    expect(formatEdmontonTimestamp(new Date('2026-07-01T06:00:00Z'))).toBe(
+      '2026-07-01 00:00:00 MDT',
+    );
   });
 });

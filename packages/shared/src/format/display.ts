@@ -68,3 +68,21 @@ const instantFormat = new Intl.DateTimeFormat(LOCALE, {
 
 /** An instant as Edmonton wall time: 'November 21, 2026 at 8:15 a.m.' */
 export const formatInstant = (iso: string) => instantFormat.format(new Date(iso));
+
+const stampParts = new Intl.DateTimeFormat(LOCALE, {
+  timeZone: BUSINESS_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
+/** An instant as an Edmonton timestamp for files: '2026-11-21 08:15:00 MST'. */
+export function formatEdmontonTimestamp(instant: Date): string {
+  const p = Object.fromEntries(stampParts.formatToParts(instant).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
+}

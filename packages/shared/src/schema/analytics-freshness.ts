@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, date, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { claimTypeEnum } from './claims';
 import { bigintString } from './columns';
 import { providers } from './providers';
 
@@ -40,3 +41,28 @@ export const analyticsRefreshState = pgTable('analytics_refresh_state', {
   /** Refreshes that ran, for operators and the single-flight tests. */
   refreshCount: bigint('refresh_count', { mode: 'number' }).notNull().default(0),
 });
+
+/**
+ * The data version of the last change to a (month, claim type) of a provider's counted claims
+ * (any state but draft), by service month and by payment month: written by the claims triggers.
+ * A statement generated at version v still matches its claims while none of its months moved
+ * past v, whatever happened in other months.
+ */
+export const claimMonthVersions = pgTable(
+  'claim_month_versions',
+  {
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => providers.id, { onDelete: 'cascade' }),
+    month: date('month', { mode: 'string' }).notNull(),
+    claimType: claimTypeEnum('claim_type').notNull(),
+    version: bigintString('version').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.providerId, t.month, t.claimType],
+      name: 'claim_month_versions_pkey',
+    }),
+    check('claim_month_versions_first_of_month', sql`extract(day from ${t.month}) = 1`),
+  ],
+);

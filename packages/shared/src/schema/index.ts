@@ -1,5 +1,6 @@
 export * from './analytics-cache';
 export * from './analytics-freshness';
+export * from './analytics-statements';
 export * from './auth';
 export * from './claims';
 export * from './providers';

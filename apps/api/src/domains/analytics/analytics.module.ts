@@ -8,8 +8,12 @@ import { MetricsCalculator } from './metrics/metrics-calculator';
 import { AnalyticsCacheRepo } from './repos/analytics-cache.repo';
 import { DashboardRepo } from './repos/dashboard.repo';
 import { FreshnessRepo } from './repos/freshness.repo';
+import { StatementRepo } from './repos/statement.repo';
+import { StatementExportRepo } from './repos/statement-export.repo';
 import { createDashboardService } from './services/dashboard.service';
 import { RefreshService } from './services/refresh.service';
+import { createStatementService } from './services/statement.service';
+import { createStatementExportService } from './services/statement-export.service';
 
 export interface AnalyticsOptions {
   db: Database;
@@ -19,6 +23,8 @@ export interface AnalyticsOptions {
   /** The least time between two refreshes of one provider after claim changes. Default 200 ms. */
   coalesceMs?: number;
   maxAgeMinutes?: number;
+  /** How long a statement may be exported without a re-run. Default 24. */
+  statementMaxAgeHours?: number;
   /** Replaces the calculator (tests spy on it). */
   calculator?: (tx: Database) => Pick<MetricsCalculator, 'compute'>;
 }
@@ -50,6 +56,23 @@ export function createAnalytics(options: AnalyticsOptions) {
     logger,
     maxAgeMinutes: options.maxAgeMinutes,
   });
+  const statements = createStatementService({
+    db,
+    repos: (tx) => ({ statements: new StatementRepo(tx), dashboard: new DashboardRepo(tx) }),
+    refresher,
+    clock,
+    maxAgeHours: options.statementMaxAgeHours,
+  });
+  const statementExports = createStatementExportService({
+    db,
+    repos: (tx) => ({
+      statements: new StatementRepo(tx),
+      exports: new StatementExportRepo(tx),
+      calculator: calculator(tx),
+    }),
+    clock,
+    maxAgeHours: options.statementMaxAgeHours,
+  });
   return {
     clock,
     cache,
@@ -57,6 +80,8 @@ export function createAnalytics(options: AnalyticsOptions) {
     refresher,
     scheduler,
     dashboard,
+    statements,
+    statementExports,
     /** Stops listening for claim changes and waits for the refreshes already asked for. */
     async close() {
       stopHook();

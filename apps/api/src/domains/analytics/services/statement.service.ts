@@ -1,0 +1,185 @@
+import {
+  type ClaimType,
+  type Clock,
+  monthsBetween,
+  type PeriodFigures,
+  type PeriodOption,
+  resolvePeriod,
+  type Statement,
+  type StatementListItem,
+} from '@meritum/shared';
+import type { Database } from '../../../db/client';
+import { assertProviderId } from '../../../db/provider-scope';
+import { AnalyticsBusyError, StatementNotFoundError } from '../../../lib/errors';
+import type { DashboardRepo } from '../repos/dashboard.repo';
+import type { StatementKey, StatementRepo, StatementRow } from '../repos/statement.repo';
+import { summarise } from './dashboard-figures';
+import type { RefreshService } from './refresh.service';
+import { retentionWindow } from './retention';
+import { checkStatement, DEFAULT_STATEMENT_MAX_AGE_HOURS } from './statement-check';
+import { statementSha256 } from './statement-content';
+import { toListItem, toStatement } from './statement-views';
+
+export interface StatementReads {
+  statements: Pick<
+    StatementRepo,
+    'save' | 'getByPeriod' | 'getById' | 'list' | 'delete' | 'drift' | 'claimsCount'
+  >;
+  dashboard: Pick<DashboardRepo, 'read'>;
+}
+
+export interface StatementServiceDeps {
+  db: Database;
+  /** The repositories, on the database or on one transaction (a snapshot). */
+  repos: (db: Database) => StatementReads;
+  refresher: Pick<RefreshService, 'refreshProvider'>;
+  clock: Clock;
+  maxAgeHours?: number;
+}
+
+export interface StatementPeriod {
+  period: PeriodOption;
+  start?: string | undefined;
+  end?: string | undefined;
+  claimType?: ClaimType | undefined;
+}
+
+/** Refreshes and reads before giving up on a provider whose claims keep changing. */
+const FREEZE_ATTEMPTS = 20;
+const BUSY_WAIT_MS = 100;
+const DEFAULT_LIST_LIMIT = 50;
+
+/**
+ * Statements: a period's dashboard figures frozen at one moment. Creating one brings the cache's
+ * months up to date first; reading one never recomputes anything (a hit), and says whether the
+ * claims behind it still match (checkStatement).
+ */
+export function createStatementService(deps: StatementServiceDeps) {
+  const { db, repos, refresher, clock } = deps;
+  const maxAgeMs = (deps.maxAgeHours ?? DEFAULT_STATEMENT_MAX_AGE_HOURS) * 3_600_000;
+  const direct = repos(db);
+
+  const keyOf = (query: StatementPeriod): StatementKey => {
+    const { start, end } = resolvePeriod(query.period, clock, query);
+    return { start, end, claimType: query.claimType ?? 'all' };
+  };
+
+  /** Each statement with where it stands now, read in one statement for them all. */
+  async function checked(providerId: string, rows: StatementRow[]) {
+    const drift = await direct.statements.drift(
+      providerId,
+      rows.map((r) => r.id),
+    );
+    const now = clock.now();
+    return rows.map((row) => {
+      // Deleted in between: nothing has changed under it that this reader could see.
+      const found = drift.get(row.id) ?? { claimsCountNow: row.claimsCount, changedMonths: [] };
+      return { row, check: checkStatement(row, found, now, maxAgeMs) };
+    });
+  }
+
+  async function one(providerId: string, row: StatementRow | null): Promise<Statement> {
+    if (!row) throw new StatementNotFoundError();
+    const [viewed] = await checked(providerId, [row]);
+    if (!viewed) throw new StatementNotFoundError();
+    return toStatement(viewed.row, viewed.check);
+  }
+
+  /**
+   * The period's figures from the cache, once no claim change is left unrefreshed: the cache
+   * rows, the data version and a direct count of the period's claims, read in one snapshot.
+   * Months the cache does not keep (before its 24-month window) are recomputed every time.
+   */
+  async function freeze(
+    providerId: string,
+    key: StatementKey,
+  ): Promise<{ figures: PeriodFigures; dataVersion: string; claimsCount: number }> {
+    const months = monthsBetween(key.start, key.end);
+    const window = retentionWindow(clock);
+    const outside = months.filter((m) => m < (window[0] ?? m));
+    const claimType = key.claimType === 'all' ? undefined : key.claimType;
+    let recompute = outside;
+    for (let attempt = 0; attempt < FREEZE_ATTEMPTS; attempt++) {
+      const outcome = await refresher.refreshProvider(providerId, {
+        months: recompute,
+        joinRunning: false,
+      });
+      if (outcome.status === 'busy') {
+        await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS));
+        continue;
+      }
+      const { read, claimsCount } = await db.transaction(
+        async (tx) => {
+          const r = repos(tx);
+          return {
+            read: await r.dashboard.read(providerId, { ...key, claimType }),
+            claimsCount: await r.statements.claimsCount(providerId, key),
+          };
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
+      if (read.status.cacheVersion === null) {
+        recompute = [...window, ...outside];
+        continue;
+      }
+      // A claim changed after the refresh read the claims: refresh again.
+      if (read.status.dirtyMonths > 0) continue;
+      const figures = summarise(read.rows, months, claimType);
+      // The cache disagrees with the claims it was computed from: recompute the whole period.
+      if (figures.metrics.claimsCount !== claimsCount) {
+        recompute = months;
+        continue;
+      }
+      return { figures, dataVersion: read.status.dataVersion, claimsCount };
+    }
+    throw new AnalyticsBusyError();
+  }
+
+  return {
+    /** Creates the period's statement, or re-runs it (the same id, new figures). */
+    async create(providerId: string, query: StatementPeriod): Promise<Statement> {
+      assertProviderId(providerId);
+      const key = keyOf(query);
+      const frozen = await freeze(providerId, key);
+      const content = {
+        providerId,
+        periodStart: key.start,
+        periodEnd: key.end,
+        claimType: key.claimType,
+        ...frozen,
+        generatedAt: clock.now(),
+      };
+      const row = await direct.statements.save({
+        ...content,
+        contentSha256: statementSha256(content),
+      });
+      return one(providerId, row);
+    },
+
+    /** The stored statement of a period: read, never recomputed. */
+    async getByPeriod(providerId: string, query: StatementPeriod): Promise<Statement> {
+      assertProviderId(providerId);
+      return one(providerId, await direct.statements.getByPeriod(providerId, keyOf(query)));
+    },
+
+    async get(providerId: string, id: string): Promise<Statement> {
+      assertProviderId(providerId);
+      return one(providerId, await direct.statements.getById(providerId, id));
+    },
+
+    /** The physician's statements, newest first, each with its totals and state. */
+    async list(providerId: string, limit = DEFAULT_LIST_LIMIT): Promise<StatementListItem[]> {
+      assertProviderId(providerId);
+      const rows = await direct.statements.list(providerId, limit);
+      return (await checked(providerId, rows)).map(({ row, check }) => toListItem(row, check));
+    },
+
+    /** Deletes a statement; the record of its exports stays. */
+    async remove(providerId: string, id: string): Promise<void> {
+      assertProviderId(providerId);
+      await direct.statements.delete(providerId, id);
+    },
+  };
+}
+
+export type StatementService = ReturnType<typeof createStatementService>;
