@@ -13,7 +13,7 @@ const app = useApp(ctx, { refreshRateLimit: { max: 10_000, timeWindow: '1 minute
 interface BadInput {
   /** What is wrong with it: the end of the test's name. */
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Placeholders such as `{own}` (a claim id) are filled in by beforeAll, here and in bodies. */
   path: string;
   /** The raw query string, so that parameters can repeat. */
@@ -1093,6 +1093,233 @@ const analytics: BadInput[] = [
   },
 ];
 
+const statementsList = (
+  ...pairs: Array<[string, string]>
+): Pick<BadInput, 'method' | 'path' | 'query'> => ({
+  method: 'GET',
+  path: '/analytics/statements',
+  query: query(...pairs),
+});
+const createStatement = (json: unknown): Pick<BadInput, 'method' | 'path' | 'json'> => ({
+  method: 'POST',
+  path: '/analytics/statements',
+  json,
+});
+const statementNotFound = { status: 404, code: 'STATEMENT_NOT_FOUND' } as const;
+
+const statements: BadInput[] = [
+  { name: 'a statement without a period', ...createStatement({}), ...invalid },
+  { name: 'an unknown statement period', ...createStatement({ period: 'forever' }), ...invalid },
+  {
+    name: 'a custom statement period without start or end',
+    ...createStatement({ period: 'custom' }),
+    ...invalidPeriod,
+  },
+  {
+    name: 'a custom statement period ending before it starts',
+    ...createStatement({ period: 'custom', start: '2026-03-01', end: '2026-01-31' }),
+    ...invalidPeriod,
+  },
+  {
+    name: 'a custom statement period of 25 months',
+    ...createStatement({ period: 'custom', start: '2024-01-01', end: '2026-01-31' }),
+    ...invalidPeriod,
+  },
+  {
+    name: 'a statement start that does not exist (2026-02-30)',
+    ...createStatement({ period: 'custom', start: '2026-02-30', end: '2026-03-31' }),
+    ...invalid,
+  },
+  {
+    name: 'start and end without a custom statement period',
+    ...createStatement({ period: 'this_month', start: '2026-01-01', end: '2026-01-31' }),
+    ...invalid,
+  },
+  {
+    name: 'a lower-case statement claim type',
+    ...createStatement({ period: 'this_month', claimType: 'wcb' }),
+    ...invalid,
+  },
+  {
+    name: "the claim type 'all' spelled out (absent means all)",
+    ...createStatement({ period: 'this_month', claimType: 'all' }),
+    ...invalid,
+  },
+  {
+    name: 'SQL as the statement period',
+    ...createStatement({ period: SQL }),
+    ...invalid,
+  },
+  {
+    name: 'a statement for another provider',
+    ...createStatement({ period: 'this_month', providerId: '{foreignProvider}' }),
+    ...invalid,
+  },
+  {
+    name: 'statement figures sent by the client',
+    ...createStatement({ period: 'this_month', figures: { metrics: { billedAmount: '1.00' } } }),
+    ...invalid,
+  },
+  {
+    name: 'a statement given as an array',
+    ...createStatement([{ period: 'this_month' }]),
+    ...invalid,
+  },
+  { name: 'a JSON null statement', ...createStatement(null), ...invalid },
+  {
+    name: 'a statement whose JSON body does not parse',
+    method: 'POST',
+    path: '/analytics/statements',
+    raw: { type: 'application/json', body: '{"period":' },
+    status: 400,
+    code: 'INVALID_JSON',
+  },
+  {
+    name: 'a statement body over the 64 KiB limit',
+    ...createStatement({ period: 'this_month', padding: 'x'.repeat(70_000) }),
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+  },
+  {
+    name: 'a plain-text statement',
+    method: 'POST',
+    path: '/analytics/statements',
+    raw: { type: 'text/plain', body: 'this_month' },
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    name: 'a statement with a query parameter',
+    method: 'POST',
+    path: '/analytics/statements',
+    query: query(['period', 'this_month']),
+    json: { period: 'this_month' },
+    ...invalid,
+  },
+  { name: 'a list limit of 0', ...statementsList(['limit', '0']), ...invalid },
+  { name: 'a list limit of 201', ...statementsList(['limit', '201']), ...invalid },
+  { name: 'a list limit in words', ...statementsList(['limit', 'ten']), ...invalid },
+  { name: 'a negative list limit', ...statementsList(['limit', '-1']), ...invalid },
+  {
+    name: 'a list limit given twice',
+    ...statementsList(['limit', '1'], ['limit', '2']),
+    ...invalid,
+  },
+  { name: 'a claim type without a period', ...statementsList(['claimType', 'WCB']), ...invalid },
+  {
+    name: 'a limit beside a period',
+    ...statementsList(['period', 'this_month'], ['limit', '5']),
+    ...invalid,
+  },
+  {
+    name: 'a statement lookup with a custom period without an end',
+    ...statementsList(['period', 'custom'], ['start', '2025-01-01']),
+    ...invalidPeriod,
+  },
+  { name: 'SQL as the statement lookup period', ...statementsList(['period', SQL]), ...invalid },
+  {
+    name: 'statements of another provider',
+    ...statementsList(['providerId', '{foreignProvider}']),
+    ...invalid,
+  },
+  {
+    name: 'a statement id that is not a UUID',
+    method: 'GET',
+    path: '/analytics/statements/not-a-uuid',
+    ...invalid,
+  },
+  {
+    name: 'SQL as a statement id',
+    method: 'GET',
+    path: `/analytics/statements/${encodeURIComponent(SQL)}`,
+    ...invalid,
+  },
+  {
+    name: 'a statement that does not exist',
+    method: 'GET',
+    path: '/analytics/statements/{missing}',
+    ...statementNotFound,
+  },
+  {
+    name: "another physician's statement",
+    method: 'GET',
+    path: '/analytics/statements/{foreignStatement}',
+    ...statementNotFound,
+  },
+  {
+    name: "a deletion of another physician's statement",
+    method: 'DELETE',
+    path: '/analytics/statements/{foreignStatement}',
+    ...statementNotFound,
+  },
+  {
+    name: 'a deletion of a statement that does not exist',
+    method: 'DELETE',
+    path: '/analytics/statements/{missing}',
+    ...statementNotFound,
+  },
+  {
+    name: 'a deletion by a malformed id',
+    method: 'DELETE',
+    path: '/analytics/statements/123',
+    ...invalid,
+  },
+  {
+    name: 'a deletion with a body',
+    method: 'DELETE',
+    path: '/analytics/statements/{ownStatement}',
+    json: { force: true },
+    ...invalid,
+  },
+  {
+    name: 'an export without a format',
+    method: 'GET',
+    path: '/analytics/statements/{ownStatement}/export',
+    ...invalid,
+  },
+  {
+    name: 'an export in an unknown format',
+    method: 'GET',
+    path: '/analytics/statements/{ownStatement}/export',
+    query: query(['format', 'xlsx']),
+    ...invalid,
+  },
+  {
+    name: 'an export format given twice',
+    method: 'GET',
+    path: '/analytics/statements/{ownStatement}/export',
+    query: query(['format', 'csv'], ['format', 'pdf']),
+    ...invalid,
+  },
+  {
+    name: 'an export with an unknown parameter',
+    method: 'GET',
+    path: '/analytics/statements/{ownStatement}/export',
+    query: query(['format', 'csv'], ['disposition', 'inline']),
+    ...invalid,
+  },
+  {
+    name: "an export of another physician's statement",
+    method: 'GET',
+    path: '/analytics/statements/{foreignStatement}/export',
+    query: query(['format', 'pdf']),
+    ...statementNotFound,
+  },
+  {
+    name: "the export history of another physician's statement",
+    method: 'GET',
+    path: '/analytics/statements/{foreignStatement}/exports',
+    ...statementNotFound,
+  },
+  {
+    name: 'an export history with a parameter',
+    method: 'GET',
+    path: '/analytics/statements/{ownStatement}/exports',
+    query: query(['format', 'csv']),
+    ...invalid,
+  },
+];
+
 /**
  * Signs of an internal error escaping: stack frames, file positions, SQL or driver messages.
  * Checked after removing the SQL a case sent itself, which a message may quote (an unknown key).
@@ -1126,12 +1353,24 @@ beforeAll(async () => {
   const theirs = await other.agent.post('/api/v1/claims').send(claimBody());
   expect(mine.status, mine.text).toBe(201);
   expect(theirs.status, theirs.text).toBe(201);
+  const myStatement = await me.agent.post('/api/v1/analytics/statements').send({
+    period: 'custom',
+    start: '2026-01-01',
+    end: '2026-01-31',
+  });
+  const theirStatement = await other.agent
+    .post('/api/v1/analytics/statements')
+    .send({ period: 'last_month' });
+  expect(myStatement.status, myStatement.text).toBe(201);
+  expect(theirStatement.status, theirStatement.text).toBe(201);
   // The claims above asked for refreshes; let them finish so that nothing writes behind a case.
   await app.services.analytics.scheduler.idle();
   fixture.agent = me.agent;
   fixture.substitutions = {
     '{own}': mine.body.id,
     '{foreign}': theirs.body.id,
+    '{ownStatement}': myStatement.body.id,
+    '{foreignStatement}': theirStatement.body.id,
     '{missing}': randomUUID(),
     '{foreignProvider}': other.providerId,
     '{myEmail}': me.credentials.email,
@@ -1154,7 +1393,12 @@ function substitute(text: string): string {
 function send(c: BadInput): supertest.Test {
   const search = c.query === undefined ? '' : `?${substitute(c.query)}`;
   const url = `/api/v1${substitute(c.path)}${search}`;
-  const request = c.method === 'GET' ? fixture.agent.get(url) : fixture.agent.post(url);
+  const request =
+    c.method === 'GET'
+      ? fixture.agent.get(url)
+      : c.method === 'DELETE'
+        ? fixture.agent.delete(url)
+        : fixture.agent.post(url);
   if (c.raw) return request.set('content-type', c.raw.type).send(substitute(c.raw.body));
   if ('json' in c) {
     return request.set('content-type', 'application/json').send(substitute(JSON.stringify(c.json)));
@@ -1171,6 +1415,7 @@ describe.each([
   ['auth', auth],
   ['claims', claims],
   ['analytics', analytics],
+  ['statements', statements],
 ])('bad input to the %s routes', (_, cases) => {
   it.each(cases.map((c) => [title(c), c] as const))('%s', async (_title, c) => {
     const before = await snapshotTables(ctx.admin);
@@ -1219,6 +1464,11 @@ describe('the same routes, given good input', () => {
 
   it('answer the well-formed reads the bad cases are made from', async () => {
     const own = fixture.substitutions['{own}'];
+    // The claim submitted above changed the statement's month: re-run, so it exports.
+    const rerun = await fixture.agent
+      .post('/api/v1/analytics/statements')
+      .send({ period: 'custom', start: '2026-01-01', end: '2026-01-31' });
+    expect(rerun.status, rerun.text).toBe(201);
     for (const path of [
       '/api/v1/auth/me',
       `/api/v1/claims/${own}`,
@@ -1228,10 +1478,24 @@ describe('the same routes, given good input', () => {
         '{"claim_type":"AHCIP"}',
       ])}`,
       `/api/v1/analytics/validation?${query(...year2025)}`,
+      '/api/v1/analytics/statements?limit=1',
+      '/api/v1/analytics/statements?period=custom&start=2026-01-01&end=2026-01-31',
+      `/api/v1/analytics/statements/${fixture.substitutions['{ownStatement}']}`,
+      `/api/v1/analytics/statements/${fixture.substitutions['{ownStatement}']}/export?format=csv`,
+      `/api/v1/analytics/statements/${fixture.substitutions['{ownStatement}']}/exports`,
     ]) {
       const response = await fixture.agent.get(path);
       expect(response.status, `${path}: ${response.text}`).toBe(200);
     }
+  });
+
+  it('create a statement from the body the bad cases are made from, and delete one', async () => {
+    const created = await fixture.agent
+      .post('/api/v1/analytics/statements')
+      .send({ period: 'this_month', claimType: 'WCB' });
+    expect(created.status, created.text).toBe(201);
+    const deleted = await fixture.agent.delete(`/api/v1/analytics/statements/${created.body.id}`);
+    expect(deleted.status, deleted.text).toBe(204);
   });
 
   it('refresh and log out with no body at all, or an empty JSON object', async () => {

@@ -22,6 +22,7 @@ export function analyticsHarness(
     computeDelayMs?: number;
     maxAgeMinutes?: number;
     coalesceMs?: number;
+    statementMaxAgeHours?: number;
   } = {},
 ) {
   let now = options.now ?? new Date('2026-11-21T18:00:00Z');
@@ -36,6 +37,7 @@ export function analyticsHarness(
     logger: silentLogger,
     coalesceMs: options.coalesceMs ?? 20,
     maxAgeMinutes: options.maxAgeMinutes,
+    statementMaxAgeHours: options.statementMaxAgeHours,
     calculator: (tx) => {
       const real = new MetricsCalculator(tx);
       return {

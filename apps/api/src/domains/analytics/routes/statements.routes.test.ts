@@ -6,13 +6,18 @@ import {
   systemClock,
 } from '@meritum/shared';
 import { drizzle } from 'drizzle-orm/node-postgres';
+import supertest from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../../test/analytics-harness';
 import { signUp, useApp } from '../../../../test/app-harness';
 import { dashboardFromClaims, periodsFromDatabase } from '../../../../test/dashboard-reference';
 import { useTestDatabase } from '../../../../test/db';
 import { ownerQuery } from '../../../../test/factories';
 import { countRows } from '../../../../test/row-counts';
+import { buildApp } from '../../../app';
+import { createAppPool, createDatabase } from '../../../db/client';
 import { insertSyntheticClaims } from '../../../demo/synthetic-claims';
+import { createServices } from '../../../services';
 
 const ctx = useTestDatabase();
 const app = useApp(ctx);
@@ -272,5 +277,55 @@ describe('one statement: GET, DELETE, export, exports', () => {
     const history = await physician.agent.get(`${BASE}/${statement.id}/exports`);
     expect(history.status).toBe(200);
     expect(history.body.exports).toHaveLength(1);
+  });
+});
+
+describe('a statement across a restart of the API', () => {
+  /** An API instance of its own: its own pool, services and app, as a new process would have. */
+  async function startApi() {
+    const pool = createAppPool(ctx.url, { max: 4, applicationName: 'meritum-test-restart' });
+    const db = createDatabase(pool);
+    const services = createServices({ db, clock: systemClock, logger: silentLogger });
+    const api = await buildApp({ db, services });
+    await api.ready();
+    return {
+      http: () => supertest(api.server),
+      async stop() {
+        await services.close();
+        await api.close();
+        await pool.end();
+      },
+    };
+  }
+
+  it('is there, unchanged and current, after the API that froze it stopped', async () => {
+    const signed = await signUp(app);
+    const cookie = signed.response.headers['set-cookie'] as unknown as string[];
+    const first = await startApi();
+    const created = await first
+      .http()
+      .post(BASE)
+      .set('cookie', cookie)
+      .send({ period: 'last_12_months', claimType: 'WCB' });
+    expect(created.status, created.text).toBe(201);
+    await first.stop();
+
+    const second = await startApi();
+    try {
+      const read = await second
+        .http()
+        .get(`${BASE}?period=last_12_months&claimType=WCB`)
+        .set('cookie', cookie);
+      expect(read.status, read.text).toBe(200);
+      expect(read.body).toEqual(created.body);
+      expect(read.body.state).toBe('current');
+      const exported = await second
+        .http()
+        .get(`${BASE}/${created.body.id}/export?format=csv`)
+        .set('cookie', cookie);
+      expect(exported.status, exported.text).toBe(200);
+    } finally {
+      await second.stop();
+    }
   });
 });
