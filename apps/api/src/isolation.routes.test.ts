@@ -431,4 +431,54 @@ describe('two physicians', () => {
     const bNow = await dashboard(b.agent, 'period=last_12_months');
     expect(bNow.metrics).toMatchObject({ claimsCount: 6, billedAmount: '811.05' });
   });
+
+  it("keeps A's statements and exports out of B's statements, and B's hands off A's", async () => {
+    const base = '/api/v1/analytics/statements';
+    const secrets = await secretsOfA();
+    const mine = await a.agent.post(base).send({ period: 'last_12_months' });
+    expect(mine.status, mine.text).toBe(201);
+    const exported = await a.agent.get(`${base}/${mine.body.id}/export?format=csv`);
+    expect(exported.status, exported.text).toBe(200);
+    const theirs = await b.agent.post(base).send({ period: 'last_12_months' });
+    expect(theirs.status, theirs.text).toBe(201);
+    const aStatements = async () =>
+      (
+        await ownerQuery(
+          ctx.admin,
+          a.providerId,
+          `select s.*, (select count(*) from analytics_statement_exports e
+                       where e.provider_id = s.provider_id) as exports
+           from analytics_statements s where s.provider_id = $1`,
+          [a.providerId],
+        )
+      ).rows;
+    const before = await aStatements();
+
+    const responses = [
+      await b.agent.get(base),
+      await b.agent.get(`${base}?period=last_12_months`),
+      await b.agent.get(`${base}/${theirs.body.id}`),
+      await b.agent.get(`${base}/${theirs.body.id}/export?format=csv`),
+      await b.agent.get(`${base}/${theirs.body.id}/export?format=pdf`),
+      await b.agent.get(`${base}/${theirs.body.id}/exports`),
+    ];
+    for (const response of responses) {
+      expect(response.status, response.text).toBe(200);
+      const text = Buffer.isBuffer(response.body) ? '' : response.text;
+      for (const secret of [...secrets, mine.body.id, mine.body.contentSha256]) {
+        expect(text.includes(secret), `${response.req.path} contains ${secret}`).toBe(false);
+      }
+    }
+    for (const [method, path] of [
+      ['get', `${base}/${mine.body.id}`],
+      ['get', `${base}/${mine.body.id}/export?format=pdf`],
+      ['get', `${base}/${mine.body.id}/exports`],
+      ['delete', `${base}/${mine.body.id}`],
+    ] as const) {
+      const response = await b.agent[method](path);
+      expect(response.status, `${method} ${path}`).toBe(404);
+      for (const secret of secrets) expect(response.text ?? '').not.toContain(secret);
+    }
+    expect(await aStatements()).toEqual(before);
+  });
 });
