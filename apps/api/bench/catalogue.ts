@@ -6,6 +6,7 @@ import type { Benchmark } from './harness';
 import { multiInstance } from './multi-instance.bench';
 import { nightlyRefresh } from './nightly.bench';
 import { nightlyScaling } from './nightly-scaling.bench';
+import { statements } from './statements.bench';
 import { vsMaterializedView } from './vs-materialized-view.bench';
 
 /** Every benchmark of the project, in the order the report lists them. */
@@ -15,6 +16,7 @@ export const BENCHMARKS: Benchmark[] = [
   vsMaterializedView,
   dashboardThroughput,
   dashboardCachedVsLive,
+  statements,
   nightlyRefresh,
   nightlyScaling,
   multiInstance,

@@ -3,6 +3,7 @@ CREATE TABLE "claim_month_versions" (
 	"month" date NOT NULL,
 	"claim_type" "claim_type" NOT NULL,
 	"version" bigint NOT NULL,
+	"claims_count" bigint DEFAULT 0 NOT NULL,
 	CONSTRAINT "claim_month_versions_pkey" PRIMARY KEY("provider_id","month","claim_type"),
 	CONSTRAINT "claim_month_versions_first_of_month" CHECK (extract(day from "claim_month_versions"."month") = 1)
 );

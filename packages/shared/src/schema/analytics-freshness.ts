@@ -44,9 +44,10 @@ export const analyticsRefreshState = pgTable('analytics_refresh_state', {
 
 /**
  * The data version of the last change to a (month, claim type) of a provider's counted claims
- * (any state but draft), by service month and by payment month: written by the claims triggers.
- * A statement generated at version v still matches its claims while none of its months moved
- * past v, whatever happened in other months.
+ * (any state but draft), by service month and by payment month, and how many counted claims
+ * have their service in that month: both kept by the claims triggers. A statement generated at
+ * version v still matches its claims while none of its months moved past v, whatever happened
+ * in other months; its period's claim count now is a sum of at most 48 of these rows.
  */
 export const claimMonthVersions = pgTable(
   'claim_month_versions',
@@ -57,6 +58,9 @@ export const claimMonthVersions = pgTable(
     month: date('month', { mode: 'string' }).notNull(),
     claimType: claimTypeEnum('claim_type').notNull(),
     version: bigintString('version').notNull(),
+    // No CHECK (>= 0): an INSERT ... ON CONFLICT checks the row it proposes, and a deletion
+    // proposes its -1 before it meets the row it adds to. A property test holds it exact.
+    claimsCount: bigint('claims_count', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     primaryKey({

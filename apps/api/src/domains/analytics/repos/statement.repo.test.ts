@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { analyticsHarness } from '../../../../test/analytics-harness';
+import { claimHistory, playHistories } from '../../../../test/claim-histories';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider, ownerQuery } from '../../../../test/factories';
 import { countRows } from '../../../../test/row-counts';
@@ -248,6 +251,48 @@ describe('StatementRepo.drift and claimsCount', () => {
       changedMonths: ['2026-03-01'],
     });
   });
+
+  it('keeps each month’s claim count equal to a count of the claims, whatever their histories', async () => {
+    const { unhooked, clock, analytics } = analyticsHarness(ctx.db);
+    const counted = (p: string, from: string) =>
+      ownerQuery(
+        ctx.admin,
+        p,
+        `select month::text, claim_type::text, claims_count::int as n from ${from}
+          where provider_id = $1 and claims_count > 0 order by 1, 2`,
+        [p],
+      ).then((r) => r.rows);
+    const direct = `(select provider_id, date_trunc('month', date_of_service)::date as month,
+                            claim_type, count(*) as claims_count
+                       from claims where state <> 'draft' group by 1, 2, 3) c`;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(claimHistory, { minLength: 1, maxLength: 12 }),
+          fc.array(fc.nat(), { maxLength: 4 }),
+          async (histories, removals) => {
+            const p = await provider();
+            await playHistories(unhooked, clock, p, histories);
+            const ids = (
+              await ownerQuery(
+                ctx.admin,
+                p,
+                'select id from claims where provider_id = $1 order by id',
+                [p],
+              )
+            ).rows.map((r) => r.id as string);
+            for (const pick of new Set(removals.map((n) => ids[n % ids.length]))) {
+              if (pick) await unhooked.remove(p, pick);
+            }
+            expect(await counted(p, 'claim_month_versions')).toEqual(await counted(p, direct));
+          },
+        ),
+        { numRuns: 25 },
+      );
+    } finally {
+      await analytics.close();
+    }
+  }, 120_000);
 
   it('answers for the provider’s own statements only', async () => {
     const p = await provider();

@@ -138,9 +138,9 @@ export class StatementRepo {
   }
 
   /**
-   * How the claims behind each statement stand now, in one statement: the period's claim count
-   * (the claims of every statement's periods counted once, by month and type) and the months
-   * whose counted claims changed after the statement's data version.
+   * How the claims behind each statement stand now, in one statement over the month versions
+   * the claims triggers keep (a few rows a month, never the claims): the period's claim count,
+   * and the months whose counted claims changed after the statement's data version.
    */
   async drift(providerId: string, ids: readonly string[]): Promise<Map<string, StatementDrift>> {
     assertProviderId(providerId);
@@ -152,31 +152,19 @@ export class StatementRepo {
         claims_now: number;
         changed_months: string[];
       }>(sql`
-        with s as (
-          select id, period_start, period_end, claim_type, data_version
-          from analytics_statements
-          where provider_id = ${providerId} and id = any(${sql.param(wanted)}::uuid[])
-        ),
-        counted as (
-          select date_trunc('month', c.date_of_service)::date as month, c.claim_type::text as claim_type,
-                 count(*) as n
-          from claims c
-          where c.provider_id = ${providerId} and c.state <> 'draft'
-            and c.date_of_service >= (select min(period_start) from s)
-            and c.date_of_service <= (select max(period_end) from s)
-          group by 1, 2
-        )
         select s.id,
-               (select coalesce(sum(k.n), 0)::int from counted k
-                 where k.month between s.period_start and s.period_end
-                   and (s.claim_type = 'all' or k.claim_type = s.claim_type)) as claims_now,
+               (select coalesce(sum(v.claims_count), 0)::int from claim_month_versions v
+                 where v.provider_id = ${providerId}
+                   and v.month between s.period_start and s.period_end
+                   and (s.claim_type = 'all' or v.claim_type::text = s.claim_type)) as claims_now,
                array(select distinct v.month::text from claim_month_versions v
                       where v.provider_id = ${providerId}
                         and v.month between s.period_start and s.period_end
                         and v.version > s.data_version
                         and (s.claim_type = 'all' or v.claim_type::text = s.claim_type)
                       order by 1) as changed_months
-        from s`);
+        from analytics_statements s
+        where s.provider_id = ${providerId} and s.id = any(${sql.param(wanted)}::uuid[])`);
       return new Map(
         rows.map((r) => [r.id, { claimsCountNow: r.claims_now, changedMonths: r.changed_months }]),
       );

@@ -305,7 +305,7 @@ describe('a statement across a restart of the API', () => {
     const created = await first
       .http()
       .post(BASE)
-      .set('cookie', cookie)
+      .set('Cookie', cookie)
       .send({ period: 'last_12_months', claimType: 'WCB' });
     expect(created.status, created.text).toBe(201);
     await first.stop();
@@ -315,14 +315,14 @@ describe('a statement across a restart of the API', () => {
       const read = await second
         .http()
         .get(`${BASE}?period=last_12_months&claimType=WCB`)
-        .set('cookie', cookie);
+        .set('Cookie', cookie);
       expect(read.status, read.text).toBe(200);
       expect(read.body).toEqual(created.body);
       expect(read.body.state).toBe('current');
       const exported = await second
         .http()
         .get(`${BASE}/${created.body.id}/export?format=csv`)
-        .set('cookie', cookie);
+        .set('Cookie', cookie);
       expect(exported.status, exported.text).toBe(200);
     } finally {
       await second.stop();

@@ -128,6 +128,7 @@ describe('exporting a statement', () => {
     const h = harness();
     const { p, statement } = await withStatement(h);
     await submitted(h, p, '2026-08-15');
+    await h.analytics.scheduler.idle(); // the hook's own refresh of that change
     const calls = h.computeCalls.length;
 
     const refused = exportOf(h, p, statement, 'pdf');
