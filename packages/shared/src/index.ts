@@ -1,5 +1,6 @@
 // Everything: what a browser needs (./client) and what only the server uses (Drizzle tables,
 // cache entries, dimensions, metric keys).
+export * from './analytics/cache-api';
 export * from './analytics/cache-entry';
 export * from './analytics/dimensions';
 export * from './analytics/metric-keys';

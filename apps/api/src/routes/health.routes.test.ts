@@ -75,6 +75,28 @@ describe('health, readiness and the API documentation', () => {
     ]);
   });
 
+  it('declares every operation’s answers: its success with a schema, and its errors', async () => {
+    const doc = await app.http().get('/docs/json');
+    const missing: string[] = [];
+    for (const [path, operations] of Object.entries(doc.body.paths)) {
+      for (const [method, operation] of Object.entries(
+        operations as Record<string, { responses?: Record<string, { content?: unknown }> }>,
+      )) {
+        const responses = operation.responses ?? {};
+        const success = Object.entries(responses).filter(([status]) => /^2/.test(status));
+        const described =
+          success.length > 0 &&
+          success.every(([status, r]) => status === '204' || r.content !== undefined);
+        // /health answers from the process alone: it has no failure of its own to declare.
+        const errorsDeclared = path === '/health' || (responses['4XX'] && responses['5XX']);
+        if (!described || !errorsDeclared) {
+          missing.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('answers an unknown route with 404 in the one error shape', async () => {
     const response = await app.http().get('/api/v1/nothing-here');
     expect(response.status).toBe(404);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Instant } from '../validation/primitives';
 
 export const CLAIM_TYPES = ['AHCIP', 'WCB'] as const;
 export const ClaimType = z.enum(CLAIM_TYPES);
@@ -65,3 +66,22 @@ export const ClaimTransition = z.strictObject({
   feeAssessed: MoneyAmount.optional(),
 });
 export type ClaimTransition = z.input<typeof ClaimTransition>;
+
+/** A claim as the API answers with it (POST /claims, GET /claims/:id, its transitions). */
+export const ClaimResponse = z.object({
+  id: z.uuid(),
+  providerId: z.uuid(),
+  claimType: ClaimType,
+  healthServiceCode: z.string(),
+  dateOfService: z.string(),
+  /** Decimal strings, two places. */
+  feeSubmitted: z.string(),
+  feeAssessed: z.string().nullable(),
+  state: ClaimState,
+  submittedAt: Instant.nullable(),
+  assessedAt: Instant.nullable(),
+  paidAt: Instant.nullable(),
+  createdAt: Instant,
+  updatedAt: Instant,
+});
+export type ClaimResponse = z.output<typeof ClaimResponse>;

@@ -44,3 +44,12 @@ export const SourceVersion = z.union([
     .max(MAX_BIGINT, 'source version must fit a PostgreSQL bigint')
     .transform(String),
 ]);
+
+/**
+ * An instant on the wire: an ISO 8601 timestamp with its offset; a Date in the code on either
+ * side. Responses encode the Date, clients decode the text.
+ */
+export const Instant = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  decode: (text) => new Date(text),
+  encode: (date) => date.toISOString(),
+});

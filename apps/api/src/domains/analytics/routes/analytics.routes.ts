@@ -1,13 +1,18 @@
 import {
   DashboardQuery,
+  DashboardResponse,
   Dimensions,
   IsoDate,
   MetricKey,
+  MetricsResponse,
+  RefreshResponse,
   spanIssue,
+  ValidationResponse,
   withinMaxSpan,
 } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorResponses as errors } from '../../../lib/responses';
 import { NoBody, NoQuery } from '../../../lib/validate';
 import { providerOf } from '../../../plugins/sessions';
 import type { Analytics } from '../analytics.module';
@@ -60,7 +65,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
 
   app.get(
     '/dashboard',
-    { schema: { tags: ['analytics'], querystring: DashboardQuery } },
+    {
+      schema: {
+        tags: ['analytics'],
+        querystring: DashboardQuery,
+        response: { 200: DashboardResponse, ...errors },
+      },
+    },
     async (request) => {
       const { claimType, ...period } = request.query;
       return analytics.dashboard.getDashboard(providerOf(request), period, { claimType });
@@ -69,7 +80,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
 
   app.get(
     '/metrics',
-    { schema: { tags: ['analytics'], querystring: MetricsQuery } },
+    {
+      schema: {
+        tags: ['analytics'],
+        querystring: MetricsQuery,
+        response: { 200: MetricsResponse, ...errors },
+      },
+    },
     async (request) => {
       const { keys, start, end, dimensions } = request.query;
       const rows = await analytics.cache.getMetrics(
@@ -86,7 +103,12 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
   app.post(
     '/refresh',
     {
-      schema: { tags: ['analytics'], querystring: NoQuery, body: NoBody },
+      schema: {
+        tags: ['analytics'],
+        querystring: NoQuery,
+        body: NoBody,
+        response: { 200: RefreshResponse, ...errors },
+      },
       config: { rateLimit: refreshRateLimit },
     },
     async (request) =>
@@ -98,7 +120,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
 
   app.get(
     '/validation',
-    { schema: { tags: ['analytics'], querystring: RangeQuery } },
+    {
+      schema: {
+        tags: ['analytics'],
+        querystring: RangeQuery,
+        response: { 200: ValidationResponse, ...errors },
+      },
+    },
     async (request) =>
       validation.validate(providerOf(request), request.query.start, request.query.end),
   );

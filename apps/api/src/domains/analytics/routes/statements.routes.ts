@@ -1,5 +1,4 @@
 import {
-  ApiErrorBody,
   CreateStatementRequest,
   Statement,
   StatementExportList,
@@ -10,6 +9,7 @@ import {
 } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorResponses as errors, NoContent } from '../../../lib/responses';
 import { NoBody, NoQuery } from '../../../lib/validate';
 import { providerOf, userOf } from '../../../plugins/sessions';
 import type { StatementService } from '../services/statement.service';
@@ -22,7 +22,6 @@ export interface StatementsRoutesOptions {
   rateLimit: { max: number; timeWindow: string };
 }
 
-const errors = { '4xx': ApiErrorBody, '5xx': ApiErrorBody };
 const tags = ['statements'];
 
 /** The exported file, sent as an attachment: CSV text or PDF bytes. */
@@ -109,7 +108,7 @@ export const statementsRoutes: FastifyPluginAsyncZod<StatementsRoutesOptions> = 
         params: StatementParams,
         querystring: NoQuery,
         body: NoBody,
-        response: { 204: z.null().meta({ description: 'Deleted' }), ...errors },
+        response: { 204: NoContent, ...errors },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,6 @@
-import { LoginRequest, SignupRequest } from '@meritum/shared';
+import { LoginRequest, Profile, SignupRequest } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { errorResponses as errors, NoContent } from '../../../lib/responses';
 import { NoBody, NoQuery } from '../../../lib/validate';
 import { providerOf, SESSION_COOKIE } from '../../../plugins/sessions';
 import type { AuthService } from '../services/auth.service';
@@ -16,7 +17,14 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
 ) => {
   app.post(
     '/signup',
-    { schema: { tags: ['auth'], querystring: NoQuery, body: SignupRequest } },
+    {
+      schema: {
+        tags: ['auth'],
+        querystring: NoQuery,
+        body: SignupRequest,
+        response: { 201: Profile, ...errors },
+      },
+    },
     async (request, reply) => {
       const { providerId, userId, token, expiresAt } = await auth.signup(request.body);
       app.setSessionCookie(reply, token, expiresAt);
@@ -27,7 +35,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
   app.post(
     '/login',
     {
-      schema: { tags: ['auth'], querystring: NoQuery, body: LoginRequest },
+      schema: {
+        tags: ['auth'],
+        querystring: NoQuery,
+        body: LoginRequest,
+        response: { 200: Profile, ...errors },
+      },
       config: { rateLimit: loginRateLimit },
     },
     async (request, reply) => {
@@ -39,17 +52,27 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
 
   app.post(
     '/logout',
-    { schema: { tags: ['auth'], querystring: NoQuery, body: NoBody } },
+    {
+      schema: {
+        tags: ['auth'],
+        querystring: NoQuery,
+        body: NoBody,
+        response: { 204: NoContent, ...errors },
+      },
+    },
     async (request, reply) => {
       await auth.logout(request.cookies[SESSION_COOKIE]);
       app.clearSessionCookie(reply);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/me',
-    { schema: { tags: ['auth'], querystring: NoQuery }, onRequest: app.authenticate },
+    {
+      schema: { tags: ['auth'], querystring: NoQuery, response: { 200: Profile, ...errors } },
+      onRequest: app.authenticate,
+    },
     async (request) => auth.profile(providerOf(request), request.session?.userId ?? ''),
   );
 };

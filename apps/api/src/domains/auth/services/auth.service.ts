@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Clock, LoginRequest, SignupRequest } from '@meritum/shared';
 import { hash, verify } from '@node-rs/argon2';
 import { postgresErrorCode } from '../../../db/postgres-errors';
-import { AppError } from '../../../lib/errors';
+import { AppError, NotFoundError } from '../../../lib/errors';
 import { parseOrThrow } from '../../../lib/validate';
 import type { AuthRepo } from '../repos/auth.repo';
 import { newSessionToken, parseSessionToken, secretMatches } from '../session-token';
@@ -123,6 +123,11 @@ export function createAuthService({ repo, clock }: AuthServiceDeps) {
       }
     },
 
-    profile: (providerId: string, userId: string) => repo.profile(providerId, userId),
+    async profile(providerId: string, userId: string) {
+      const profile = await repo.profile(providerId, userId);
+      // A session's user is never missing (sessions cascade with users): a guard, not a path.
+      if (!profile) throw new NotFoundError('user');
+      return profile;
+    },
   };
 }

@@ -1,6 +1,7 @@
-import { ClaimTransition, NewClaim } from '@meritum/shared';
+import { ClaimResponse, ClaimTransition, NewClaim } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorResponses as errors } from '../../../lib/responses';
 import { NoQuery } from '../../../lib/validate';
 import { providerOf } from '../../../plugins/sessions';
 import type { ClaimsService } from '../services/claims.service';
@@ -17,14 +18,28 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ claims: ClaimsService }> = as
 
   app.post(
     '',
-    { schema: { tags: ['claims'], querystring: NoQuery, body: NewClaim } },
+    {
+      schema: {
+        tags: ['claims'],
+        querystring: NoQuery,
+        body: NewClaim,
+        response: { 201: ClaimResponse, ...errors },
+      },
+    },
     async (request, reply) =>
       reply.status(201).send(await claims.create(providerOf(request), request.body)),
   );
 
   app.get(
     '/:id',
-    { schema: { tags: ['claims'], params: ClaimParams, querystring: NoQuery } },
+    {
+      schema: {
+        tags: ['claims'],
+        params: ClaimParams,
+        querystring: NoQuery,
+        response: { 200: ClaimResponse, ...errors },
+      },
+    },
     async (request) => claims.get(providerOf(request), request.params.id),
   );
 
@@ -36,6 +51,7 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ claims: ClaimsService }> = as
         params: ClaimParams,
         querystring: NoQuery,
         body: ClaimTransition,
+        response: { 200: ClaimResponse, ...errors },
       },
     },
     async (request) => claims.transition(providerOf(request), request.params.id, request.body),
