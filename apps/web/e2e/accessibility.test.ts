@@ -1,7 +1,7 @@
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserPerFile, DESKTOP, kpis, PHONE, settled } from './browser';
+import { browserPerFile, DESKTOP, kpis, PHONE, settled, submitClaim } from './browser';
 
 const browser = browserPerFile();
 
@@ -50,6 +50,50 @@ describe.skipIf(!browser.available)('accessibility', () => {
       expect(await violations(dashboard)).toEqual([]);
     },
   );
+
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])(
+    'has no WCAG 2.1 AA violations on the Statements page, a changed statement open (%s)',
+    async (_, size) => {
+      const page = await browser.signedInPage(size);
+      // A month nothing else reads: its statement is made, then a claim in it changes it.
+      const created = await page.request.post('/api/v1/analytics/statements', {
+        data: { period: 'custom', start: '2025-03-01', end: '2025-03-31', claimType: 'WCB' },
+      });
+      expect(created.status(), await created.text()).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      await submitClaim(page, 'WCB', '2025-03-12');
+
+      await page.goto(`/statements?id=${id}`);
+      await page.locator('.statement-details [data-state="changed"]').waitFor();
+      await page.locator('.exports, .export-history p').first().waitFor();
+      await page.getByLabel('Period', { exact: true }).selectOption('custom');
+      await page.getByRole('button', { name: 'Delete statement' }).click();
+      expect(await violations(page)).toEqual([]);
+    },
+  );
+
+  it('works from the keyboard on Statements: create one, and land on its figures', async () => {
+    const page = await browser.signedInPage();
+    await page.goto('/statements');
+    await page.locator('.statement-list, .panel.empty').first().waitFor();
+
+    await tabTo(page, 'main select');
+    await page.keyboard.press('ArrowDown'); // Last month → This quarter
+    await tabTo(page, 'main input[type="radio"]:checked');
+    await page.keyboard.press('ArrowRight'); // All claims → AHCIP
+    await tabTo(page, 'main button[type="submit"]');
+    await page.keyboard.press('Enter');
+
+    await page.waitForURL((url) => url.searchParams.has('id'));
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H2');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toMatch(
+      / · AHCIP claims$/,
+    );
+    expect(await kpis(page)).toHaveProperty('billed');
+  });
 
   it('works from the keyboard: sign in, choose a period and a claim type', async () => {
     const page = await browser.newPage();

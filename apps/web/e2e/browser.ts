@@ -99,6 +99,20 @@ export async function apiDashboard(page: Page, query: DashboardQuery): Promise<D
   return DashboardResponse.parse(await response.json());
 }
 
+/** A claim of `claimType` on `dateOfService`, created and submitted through the API. */
+export async function submitClaim(page: Page, claimType: 'AHCIP' | 'WCB', dateOfService: string) {
+  const created = await page.request.post('/api/v1/claims', {
+    data: { claimType, healthServiceCode: '03.04A', dateOfService, feeSubmitted: '88.10' },
+  });
+  if (created.status() !== 201)
+    throw new Error(`claim: ${created.status()} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  const moved = await page.request.post(`/api/v1/claims/${id}/transitions`, {
+    data: { to: 'submitted' },
+  });
+  if (moved.status() !== 200) throw new Error(`submit: ${moved.status()} ${await moved.text()}`);
+}
+
 /** Every KPI tile: the API value it carries and the text a physician reads. */
 export async function kpis(page: Page): Promise<Record<string, { value: string; text: string }>> {
   return page

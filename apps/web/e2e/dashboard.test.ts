@@ -1,4 +1,4 @@
-import type { DashboardQuery, DashboardResponse } from '@meritum/shared/client';
+import type { DashboardQuery } from '@meritum/shared/client';
 import { formatCents, toCents } from '@meritum/shared/client';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -13,41 +13,12 @@ import {
   settled,
   signIn,
 } from './browser';
+import { expectTilesToShow } from './figures';
 
 const browser = browserPerFile();
 
 /** The page's own alerts; Next's route announcer is an alert too, outside <main>. */
 const alertIn = (page: Page) => page.locator('main [role="alert"]');
-
-/**
- * A decimal string rounded half up to one place, without floats: '0.1208' at scale 100 is
- * '12.1'. The page's own formatter (Intl) is not used to check itself.
- */
-const oneDecimal = (value: string, scale: bigint) => {
-  const [whole = '0', fraction = ''] = value.split('.');
-  const units = BigInt(whole + fraction.padEnd(4, '0').slice(0, 4)) * scale; // 4 places
-  const tenths = (units + 500n) / 1000n;
-  return `${tenths / 10n}.${tenths % 10n}`;
-};
-const percent = (ratio: string | null) => (ratio === null ? '—' : `${oneDecimal(ratio, 100n)}%`);
-const days = (ratio: string | null) => (ratio === null ? '—' : `${oneDecimal(ratio, 1n)} days`);
-
-/** Money as a physician reads it, checked digit for digit against the API's decimal string. */
-const dollars = (amount: string) => {
-  const [whole = '', cents = ''] = amount.split('.');
-  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
-};
-
-async function expectTilesToShow(page: Page, dashboard: DashboardResponse) {
-  const m = dashboard.metrics;
-  expect(await kpis(page)).toEqual({
-    billed: { value: m.billedAmount, text: dollars(m.billedAmount) },
-    paid: { value: m.paidAmount, text: dollars(m.paidAmount) },
-    pending: { value: m.pendingAmount, text: dollars(m.pendingAmount) },
-    'rejection-rate': { value: m.rejectionRate ?? '', text: percent(m.rejectionRate) },
-    'days-to-payment': { value: m.avgDaysToPayment ?? '', text: days(m.avgDaysToPayment) },
-  });
-}
 
 describe.skipIf(!browser.available)('the dashboard in Chromium', () => {
   it('sends a visitor without a session to sign in', async () => {

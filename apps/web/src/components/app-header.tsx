@@ -1,16 +1,37 @@
 'use client';
 import type { Profile } from '@meritum/shared/client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 import { useSignOut } from '@/lib/queries';
 
-/** The site's name, who is signed in, and signing out. */
+const PAGES = [
+  { href: '/', label: 'Dashboard' },
+  { href: '/statements', label: 'Statements' },
+] as const;
+
+/** The site's name, its pages, who is signed in, and signing out. */
 export function AppHeader({ profile }: { profile: Profile | undefined }) {
   const signOut = useSignOut();
+  const pathname = usePathname();
   return (
     <header className="app-header">
       <a className="skip-link" href="#main">
-        Skip to the dashboard
+        Skip to the main content
       </a>
-      <span className="brand">Meritum</span>
+      <div className="header-start">
+        <span className="brand">Meritum</span>
+        <nav aria-label="Pages">
+          <ul className="nav">
+            {PAGES.map((page) => (
+              <li key={page.href}>
+                <Link href={page.href} aria-current={pathname === page.href ? 'page' : undefined}>
+                  {page.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </div>
       <div className="who">
         {profile && (
           <span className="who-name">

@@ -1,23 +1,7 @@
-import {
-  type ClaimType,
-  DashboardQuery,
-  IsoDate,
-  type PeriodOption,
-  spanIssue,
-  withinMaxSpan,
-} from '@meritum/shared/client';
+import { DashboardQuery, withinMaxSpan } from '@meritum/shared/client';
 
 /** What the dashboard opens on: a year of months shows the trend as well as the totals. */
 export const DEFAULT_QUERY: DashboardQuery = { period: 'last_12_months' };
-
-export const PERIOD_LABELS: Record<PeriodOption, string> = {
-  this_month: 'This month',
-  last_month: 'Last month',
-  this_quarter: 'This quarter',
-  year_to_date: 'Year to date',
-  last_12_months: 'Last 12 months',
-  custom: 'Custom range',
-};
 
 const QUERY_KEYS = ['period', 'start', 'end', 'claimType'] as const;
 
@@ -48,21 +32,3 @@ export function searchFromQuery(query: DashboardQuery): string {
   if (query.claimType) params.set('claimType', query.claimType);
   return params.toString();
 }
-
-/** Why a custom range cannot be asked for, in words for the form; null when it can. */
-export function customRangeProblem(start: string, end: string): string | null {
-  if (start === '' || end === '') return 'Choose both a start and an end date.';
-  const invalid = [start, end].map((date) => IsoDate.safeParse(date)).find((r) => !r.success);
-  if (invalid) return sentence(invalid.error?.issues[0]?.message ?? 'dates are calendar dates');
-  if (!withinMaxSpan({ start, end })) return sentence(spanIssue.message);
-  return null;
-}
-
-export const CLAIM_TYPE_OPTIONS: Array<{ value: ClaimType | undefined; label: string }> = [
-  { value: undefined, label: 'All claims' },
-  { value: 'AHCIP', label: 'AHCIP' },
-  { value: 'WCB', label: 'WCB' },
-];
-
-/** The API's messages are clauses ('start must not be after end'); the form shows sentences. */
-const sentence = (clause: string) => `${clause.charAt(0).toUpperCase()}${clause.slice(1)}.`;

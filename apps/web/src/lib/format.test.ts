@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo } from './format';
+import { formatAgo, formatBytes } from './format';
 
 describe('formatAgo', () => {
   it('says just now for less than a minute', () => {
@@ -33,5 +33,24 @@ describe('formatAgo', () => {
     expect(formatAgo(72 * 3600 - 1)).toBe('2 days ago');
     expect(formatAgo(72 * 3600)).toBe('3 days ago');
     expect(formatAgo(400 * 86400)).toBe('400 days ago');
+  });
+});
+
+describe('formatBytes', () => {
+  it('writes small files in whole bytes', () => {
+    expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(812)).toBe('812 bytes');
+    expect(formatBytes(999)).toBe('999 bytes');
+  });
+
+  it('writes kilobytes (of 1000 bytes) to one decimal', () => {
+    expect(formatBytes(1000)).toBe('1 kB');
+    expect(formatBytes(2140)).toBe('2.1 kB');
+    expect(formatBytes(999_949)).toBe('999.9 kB');
+  });
+
+  it('moves to megabytes rather than write 1,000 kB', () => {
+    expect(formatBytes(999_950)).toBe('1 MB');
+    expect(formatBytes(1_250_000)).toBe('1.3 MB');
   });
 });

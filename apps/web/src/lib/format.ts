@@ -24,3 +24,22 @@ export function formatAgo(seconds: number): string {
   if (hours < 48) return relative.format(-hours, 'hour');
   return relative.format(-Math.floor(hours / 24), 'day');
 }
+
+const kilobytes = new Intl.NumberFormat(LOCALE, {
+  style: 'unit',
+  unit: 'kilobyte',
+  maximumFractionDigits: 1,
+});
+const megabytes = new Intl.NumberFormat(LOCALE, {
+  style: 'unit',
+  unit: 'megabyte',
+  maximumFractionDigits: 1,
+});
+const wholeBytes = new Intl.NumberFormat(LOCALE);
+
+/** A file's size: 812 → '812 bytes', 2140 → '2.1 kB', 1_250_000 → '1.3 MB' (SI units). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${wholeBytes.format(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  if (bytes < 999_950) return kilobytes.format(bytes / 1000);
+  return megabytes.format(bytes / 1_000_000);
+}

@@ -1,5 +1,11 @@
 'use client';
-import type { DashboardQuery, DashboardResponse } from '@meritum/shared/client';
+import type {
+  DashboardQuery,
+  DashboardResponse,
+  ExportFormat,
+  Statement,
+  StatementList,
+} from '@meritum/shared/client';
 import {
   keepPreviousData,
   type Query,
@@ -85,6 +91,85 @@ export function useRefresh() {
   return useMutation({
     mutationFn: api.refresh,
     onSuccess: () => client.invalidateQueries({ queryKey: ['dashboard'] }),
+  });
+}
+
+/** Statements can go stale while the page is open (a claim changes, a day passes): read again. */
+const STATEMENT_POLL_MS = 60_000;
+
+const statementKeys = {
+  all: ['statements'] as const,
+  list: ['statements', 'list'] as const,
+  one: (id: string) => ['statements', 'one', id] as const,
+  exports: (id: string) => ['statements', 'exports', id] as const,
+};
+
+export function useStatements() {
+  return useQuery({
+    queryKey: statementKeys.list,
+    queryFn: ({ signal }) => api.statements(signal),
+    retry: retryUnlessRefused,
+    refetchInterval: STATEMENT_POLL_MS,
+  });
+}
+
+export function useStatement(id: string) {
+  return useQuery({
+    queryKey: statementKeys.one(id),
+    queryFn: ({ signal }) => api.statement(id, signal),
+    retry: retryUnlessRefused,
+    refetchInterval: STATEMENT_POLL_MS,
+  });
+}
+
+export function useStatementExports(id: string) {
+  return useQuery({
+    queryKey: statementKeys.exports(id),
+    queryFn: ({ signal }) => api.statementExports(id, signal),
+    retry: retryUnlessRefused,
+  });
+}
+
+/** Creates a statement, or re-runs one (the same period and claim type keep their id). */
+export function useCreateStatement() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: api.createStatement,
+    onSuccess: (statement: Statement) => {
+      client.setQueryData(statementKeys.one(statement.id), statement);
+      return client.invalidateQueries({ queryKey: statementKeys.list });
+    },
+  });
+}
+
+export function useDeleteStatement() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: api.deleteStatement,
+    onSuccess: (_: undefined, id: string) => {
+      client.setQueryData<StatementList>(statementKeys.list, (list) =>
+        list ? { statements: list.statements.filter((s) => s.id !== id) } : list,
+      );
+      return client.invalidateQueries({ queryKey: statementKeys.list });
+    },
+  });
+}
+
+/**
+ * Exports a statement as a file. After an export its history has a new line; after a refusal
+ * (409: the claims changed, or the figures no longer match) the statement is read again, so
+ * its state and the disabled buttons say why.
+ */
+export function useExportStatement(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (format: ExportFormat) => api.exportStatement(id, format),
+    onSuccess: () => client.invalidateQueries({ queryKey: statementKeys.exports(id) }),
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) {
+        return client.invalidateQueries({ queryKey: statementKeys.all });
+      }
+    },
   });
 }
 

@@ -12,6 +12,7 @@ import {
   YAxis,
 } from 'recharts';
 import { formatMoneyAxis } from '@/lib/format';
+import { MonthlyTable } from './monthly-table';
 
 type Monthly = DashboardResponse['monthly'];
 
@@ -85,27 +86,7 @@ export function MonthlyChart({ monthly }: { monthly: Monthly }) {
       </div>
       <details className="chart-table">
         <summary>Show the figures as a table</summary>
-        <table>
-          <caption className="visually-hidden">Billed and paid by month</caption>
-          <thead>
-            <tr>
-              <th scope="col">Month</th>
-              <th scope="col">Claims</th>
-              <th scope="col">Billed</th>
-              <th scope="col">Paid</th>
-            </tr>
-          </thead>
-          <tbody>
-            {monthly.map((m) => (
-              <tr key={m.month}>
-                <th scope="row">{formatMonth(m.month)}</th>
-                <td>{m.claimsCount}</td>
-                <td>{formatMoney(m.billedAmount)}</td>
-                <td>{formatMoney(m.paidAmount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <MonthlyTable monthly={monthly} caption="Billed and paid by month" captionHidden />
       </details>
     </figure>
   );

@@ -1,23 +1,8 @@
 'use client';
-import {
-  addMonths,
-  type ClaimType,
-  type DashboardQuery,
-  edmontonDate,
-  edmontonDateString,
-  firstOfMonth,
-  PERIOD_OPTIONS,
-  PeriodOption,
-} from '@meritum/shared/client';
-import { useId, useState } from 'react';
-import { CLAIM_TYPE_OPTIONS, customRangeProblem, PERIOD_LABELS } from '@/lib/dashboard-query';
-
-/** A custom range starts out as the last twelve months, in Edmonton. */
-function defaultCustomRange(now: Date) {
-  const today = edmontonDate(now);
-  const from = addMonths(today.year, today.month, -11);
-  return { start: firstOfMonth(from.year, from.month), end: edmontonDateString(now) };
-}
+import type { ClaimType, DashboardQuery, PeriodOption } from '@meritum/shared/client';
+import { useState } from 'react';
+import { customRangeProblem, defaultCustomRange } from '@/lib/period-options';
+import { ClaimTypeField, CustomRangeFields, PeriodSelect } from '../period/period-fields';
 
 /** The period (an option, or a custom range) and the claim type the dashboard shows. */
 export function PeriodControls({
@@ -27,13 +12,6 @@ export function PeriodControls({
   query: DashboardQuery;
   onChange: (query: DashboardQuery) => void;
 }) {
-  const ids = {
-    period: useId(),
-    start: useId(),
-    end: useId(),
-    problem: useId(),
-    hint: useId(),
-  };
   const [custom, setCustom] = useState(() =>
     query.period === 'custom' && query.start && query.end
       ? { start: query.start, end: query.end }
@@ -43,8 +21,7 @@ export function PeriodControls({
   const [problem, setProblem] = useState<string | null>(null);
   const claimType = query.claimType;
 
-  function choosePeriod(value: string) {
-    const period = PeriodOption.parse(value);
+  function choosePeriod(period: PeriodOption) {
     setProblem(null);
     if (period === 'custom') {
       setChoosingCustom(true);
@@ -69,65 +46,19 @@ export function PeriodControls({
 
   return (
     <div className="controls">
-      <div className="control">
-        <label htmlFor={ids.period}>Period</label>
-        <select
-          id={ids.period}
-          value={choosingCustom ? 'custom' : query.period}
-          onChange={(event) => choosePeriod(event.target.value)}
-        >
-          {PERIOD_OPTIONS.map((option) => (
-            <option key={option} value={option}>
-              {PERIOD_LABELS[option]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <PeriodSelect value={choosingCustom ? 'custom' : query.period} onChange={choosePeriod} />
 
       {choosingCustom && (
         <form className="custom-range" onSubmit={applyCustom} noValidate aria-label="Custom range">
-          {(['start', 'end'] as const).map((edge) => (
-            <div className="control" key={edge}>
-              <label htmlFor={ids[edge]}>{edge === 'start' ? 'From' : 'To'}</label>
-              <input
-                id={ids[edge]}
-                type="date"
-                value={custom[edge]}
-                onChange={(event) => setCustom({ ...custom, [edge]: event.target.value })}
-                aria-invalid={problem !== null}
-                aria-describedby={problem ? `${ids.problem} ${ids.hint}` : ids.hint}
-                required
-              />
-            </div>
-          ))}
-          <button type="submit" className="button secondary">
-            Apply
-          </button>
-          <p id={ids.hint} className="hint">
-            Figures are kept by month: the range covers the whole months it touches.
-          </p>
-          {problem && (
-            <p id={ids.problem} className="field-error" role="alert">
-              {problem}
-            </p>
-          )}
+          <CustomRangeFields range={custom} onChange={setCustom} problem={problem}>
+            <button type="submit" className="button secondary">
+              Apply
+            </button>
+          </CustomRangeFields>
         </form>
       )}
 
-      <fieldset className="segmented">
-        <legend>Claim type</legend>
-        {CLAIM_TYPE_OPTIONS.map((option) => (
-          <label key={option.label}>
-            <input
-              type="radio"
-              name="claimType"
-              checked={claimType === option.value}
-              onChange={() => chooseClaimType(option.value)}
-            />
-            <span>{option.label}</span>
-          </label>
-        ))}
-      </fieldset>
+      <ClaimTypeField value={claimType} onChange={chooseClaimType} />
     </div>
   );
 }
