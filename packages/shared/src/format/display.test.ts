@@ -180,10 +180,12 @@ describe('formatInstant', () => {
   });
 });
 
+// Instants before 1 November 2026, when Alberta stopped changing clocks (tz 2026c and later):
+// their Edmonton wall time is the same under older and newer time-zone data.
 describe('formatEdmontonTimestamp', () => {
   it('writes Edmonton wall time with its zone, MST in winter and MDT in summer', () => {
-    expect(formatEdmontonTimestamp(new Date('2026-11-21T15:15:07Z'))).toBe(
-      '2026-11-21 08:15:07 MST',
+    expect(formatEdmontonTimestamp(new Date('2026-01-21T15:15:07Z'))).toBe(
+      '2026-01-21 08:15:07 MST',
     );
     expect(formatEdmontonTimestamp(new Date('2026-07-01T15:15:00Z'))).toBe(
       '2026-07-01 09:15:00 MDT',
@@ -191,8 +193,8 @@ describe('formatEdmontonTimestamp', () => {
   });
 
   it('writes the Edmonton date, a day behind UTC late in the evening, and midnight as 00', () => {
-    expect(formatEdmontonTimestamp(new Date('2026-12-01T06:30:00Z'))).toBe(
-      '2026-11-30 23:30:00 MST',
+    expect(formatEdmontonTimestamp(new Date('2026-02-01T06:30:00Z'))).toBe(
+      '2026-01-31 23:30:00 MST',
     );
     expect(formatEdmontonTimestamp(new Date('2026-07-01T06:00:00Z'))).toBe(
       '2026-07-01 00:00:00 MDT',

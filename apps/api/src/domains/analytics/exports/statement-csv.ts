@@ -18,7 +18,8 @@ const metricRows = (section: string, month: string, metrics: DashboardMetrics): 
 
 /**
  * The statement as CSV: header lines (physician, billing number, period, claim type, basis,
- * generated-at in Edmonton time, data version, identity), a blank line, then the table. Values
+ * generated-at in Edmonton time and as a UTC instant, data version, identity), a blank line,
+ * then the table. Values
  * are plain decimals (no currency sign, no thousands separator), so a spreadsheet reads them as
  * numbers; a ratio with nothing to divide by is empty. A BOM tells spreadsheets it is UTF-8.
  */
@@ -35,6 +36,7 @@ export function statementCsv(doc: StatementDocument): Buffer {
       ['Claim type', CLAIM_TYPE_LABELS[doc.claimType]],
       ['Basis', BASIS],
       ['Generated at (Edmonton)', formatEdmontonTimestamp(doc.generatedAt)],
+      ['Generated at (UTC)', doc.generatedAt.toISOString()],
       ['Data version', doc.dataVersion],
       ['Statement id', doc.id],
       ['Statement SHA-256', doc.contentSha256],

@@ -90,7 +90,10 @@ class Page {
       ['Period', formatPeriod({ start: doc.periodStart, end: doc.periodEnd })],
       ['Claim type', CLAIM_TYPE_LABELS[doc.claimType]],
       ['Basis', BASIS],
-      ['Generated', `${formatInstant(doc.generatedAt.toISOString())} (Edmonton time)`],
+      [
+        'Generated',
+        `${formatInstant(doc.generatedAt.toISOString())} (Edmonton time); ${doc.generatedAt.toISOString()}`,
+      ],
       ['Data version', doc.dataVersion],
       ['Statement id', doc.id],
       ['SHA-256', doc.contentSha256],

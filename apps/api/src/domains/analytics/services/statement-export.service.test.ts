@@ -44,7 +44,8 @@ const exportOf = (h: Harness, p: string, s: Statement, format: 'csv' | 'pdf') =>
 
 describe('exporting a statement', () => {
   it('writes CSV that a CSV parser reads back as exactly the statement’s figures', async () => {
-    const h = harness();
+    // Before 1 November 2026, so that Edmonton time is the same under any time-zone data.
+    const h = harness({ now: new Date('2026-10-21T18:00:00Z') });
     const { p, statement } = await withStatement(h);
 
     const file = await exportOf(h, p, statement, 'csv');
@@ -56,7 +57,8 @@ describe('exporting a statement', () => {
       'Period start': '2026-07-01',
       'Period end': '2026-09-30',
       'Claim type': 'All claims (AHCIP and WCB)',
-      'Generated at (Edmonton)': '2026-11-21 11:00:00 MST',
+      'Generated at (Edmonton)': '2026-10-21 12:00:00 MDT',
+      'Generated at (UTC)': '2026-10-21T18:00:00.000Z',
       'Data version': statement.dataVersion,
       'Statement id': statement.id,
       'Statement SHA-256': statement.contentSha256,
