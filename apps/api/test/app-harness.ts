@@ -1,7 +1,9 @@
-import { systemClock } from '@meritum/shared';
+import { edmontonDateString, systemClock } from '@meritum/shared';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import supertest from 'supertest';
 import { afterAll, beforeAll } from 'vitest';
 import { type App, type AppOptions, buildApp } from '../src/app';
+import { insertSyntheticClaims } from '../src/demo/synthetic-claims';
 import { createServices, type Services } from '../src/services';
 import { silentLogger } from './analytics-harness';
 import type { TestDatabase } from './db';
@@ -51,4 +53,26 @@ export async function signUp(
   if (response.status !== 201)
     throw new Error(`signup failed: ${response.status} ${response.text}`);
   return { agent, credentials, providerId: response.body.providerId as string, response };
+}
+
+/**
+ * Signs a new physician up and gives them two years of synthetic claims to today, inserted as
+ * the owner, so that the claims triggers fire as in production.
+ */
+export async function signUpWithClaims(
+  app: { http: () => supertest.Agent },
+  ctx: TestDatabase,
+  claims: { count: number; seed: number },
+) {
+  const signed = await signUp(app);
+  const owner = await ctx.admin.connect();
+  try {
+    await insertSyntheticClaims(drizzle({ client: owner }), signed.providerId, {
+      ...claims,
+      until: edmontonDateString(systemClock.now()),
+    });
+  } finally {
+    owner.release();
+  }
+  return signed;
 }

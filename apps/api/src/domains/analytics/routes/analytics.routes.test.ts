@@ -1,14 +1,12 @@
-import { DashboardResponse, edmontonDateString, monthsBetween, systemClock } from '@meritum/shared';
-import { drizzle } from 'drizzle-orm/node-postgres';
+import { DashboardResponse, monthsBetween } from '@meritum/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signUp, useApp } from '../../../../test/app-harness';
+import { type signUp, signUpWithClaims, useApp } from '../../../../test/app-harness';
 import {
   dashboardFromClaims,
   periodsFromDatabase,
   topCodesFromClaims,
 } from '../../../../test/dashboard-reference';
 import { useTestDatabase } from '../../../../test/db';
-import { insertSyntheticClaims } from '../../../demo/synthetic-claims';
 
 const ctx = useTestDatabase();
 const app = useApp(ctx);
@@ -19,22 +17,6 @@ type Periods = Awaited<ReturnType<typeof periodsFromDatabase>>;
 let physician: { agent: Agent; providerId: string };
 let periods: Periods;
 
-/** Two years of synthetic claims (inserted as the owner, so the triggers fire as in production). */
-async function withClaims(count: number, seed: number) {
-  const signed = await signUp(app);
-  const owner = await ctx.admin.connect();
-  try {
-    await insertSyntheticClaims(drizzle({ client: owner }), signed.providerId, {
-      count,
-      until: edmontonDateString(systemClock.now()),
-      seed,
-    });
-  } finally {
-    owner.release();
-  }
-  return signed;
-}
-
 const lastDayOfMonth = (month: string) => {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
@@ -42,7 +24,7 @@ const lastDayOfMonth = (month: string) => {
 
 beforeAll(async () => {
   periods = await periodsFromDatabase(ctx.admin);
-  physician = await withClaims(1_500, 11);
+  physician = await signUpWithClaims(app, ctx, { count: 1_500, seed: 11 });
   // A claim billed and paid through the API this month, beside the synthetic history.
   const { agent } = physician;
   const claim = await agent.post('/api/v1/claims').send({
@@ -117,7 +99,7 @@ describe('GET /api/v1/analytics/dashboard', () => {
   });
 
   it('shows a transition on the next open once its refresh lands', async () => {
-    const fresh = await withClaims(50, 12);
+    const fresh = await signUpWithClaims(app, ctx, { count: 50, seed: 12 });
     await fresh.agent.post('/api/v1/analytics/refresh').expect(200);
     const before = await fresh.agent.get('/api/v1/analytics/dashboard?period=this_month');
     const claim = await fresh.agent.post('/api/v1/claims').send({
@@ -160,7 +142,7 @@ describe('GET /api/v1/analytics/validation', () => {
   });
 
   it('lists the row changed behind the cache’s back', async () => {
-    const target = await withClaims(300, 13);
+    const target = await signUpWithClaims(app, ctx, { count: 300, seed: 13 });
     await target.agent.post('/api/v1/analytics/refresh').expect(200);
     const month = periods.last_month.start;
     const { rows } = await ctx.admin.query<{ value: string }>(

@@ -1,22 +1,14 @@
-import {
-  edmontonDateString,
-  Statement,
-  StatementExportList,
-  StatementList,
-  systemClock,
-} from '@meritum/shared';
-import { drizzle } from 'drizzle-orm/node-postgres';
+import { Statement, StatementExportList, StatementList, systemClock } from '@meritum/shared';
 import supertest from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../test/analytics-harness';
-import { signUp, useApp } from '../../../../test/app-harness';
+import { signUp, signUpWithClaims, useApp } from '../../../../test/app-harness';
 import { dashboardFromClaims, periodsFromDatabase } from '../../../../test/dashboard-reference';
 import { useTestDatabase } from '../../../../test/db';
 import { ownerQuery } from '../../../../test/factories';
 import { countRows } from '../../../../test/row-counts';
 import { buildApp } from '../../../app';
 import { createAppPool, createDatabase } from '../../../db/client';
-import { insertSyntheticClaims } from '../../../demo/synthetic-claims';
 import { createServices } from '../../../services';
 
 const ctx = useTestDatabase();
@@ -30,21 +22,6 @@ let periods: Periods;
 let physician: { agent: Agent; providerId: string };
 let other: { agent: Agent; providerId: string };
 
-async function withClaims(count: number, seed: number) {
-  const signed = await signUp(app);
-  const owner = await ctx.admin.connect();
-  try {
-    await insertSyntheticClaims(drizzle({ client: owner }), signed.providerId, {
-      count,
-      until: edmontonDateString(systemClock.now()),
-      seed,
-    });
-  } finally {
-    owner.release();
-  }
-  return signed;
-}
-
 async function create(agent: Agent, body: Record<string, unknown>) {
   const response = await agent.post(BASE).send(body);
   expect(response.status, response.text).toBe(201);
@@ -53,8 +30,8 @@ async function create(agent: Agent, body: Record<string, unknown>) {
 
 beforeAll(async () => {
   periods = await periodsFromDatabase(ctx.admin);
-  physician = await withClaims(1_200, 21);
-  other = await withClaims(300, 22);
+  physician = await signUpWithClaims(app, ctx, { count: 1_200, seed: 21 });
+  other = await signUpWithClaims(app, ctx, { count: 300, seed: 22 });
 });
 
 describe('POST /api/v1/analytics/statements', () => {

@@ -1,18 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { PeriodFigures, StatementClaimType } from '@meritum/shared';
 import canonicalize from 'canonicalize';
+import type { NewStatement } from '../repos/statement.repo';
 
 /** What a statement asserts: everything its SHA-256 covers. */
-export interface StatementContent {
-  providerId: string;
-  periodStart: string;
-  periodEnd: string;
-  claimType: StatementClaimType;
-  figures: PeriodFigures;
-  dataVersion: string;
-  claimsCount: number;
-  generatedAt: Date;
-}
+export type StatementContent = Omit<NewStatement, 'contentSha256'>;
 
 /** Names the content's layout, so that a later layout never hashes alike by accident. */
 const CONTENT_KIND = 'meritum.statement.v1';
