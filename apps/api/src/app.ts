@@ -7,7 +7,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import {
   jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -17,6 +16,7 @@ import { statementsRoutes } from './domains/analytics/routes/statements.routes';
 import { authRoutes } from './domains/auth/routes/auth.routes';
 import { claimsRoutes } from './domains/claims/routes/claims.routes';
 import { errorsPlugin, sendError } from './plugins/errors';
+import { responseSerializerCompiler } from './plugins/response-serializer';
 import { sessionsPlugin } from './plugins/sessions';
 import { healthRoutes } from './routes/health.routes';
 import type { Services } from './services';
@@ -63,7 +63,7 @@ export async function buildApp({
   // Bodies are JSON: text/plain is a 415, as form data is, not a string left to validate.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
