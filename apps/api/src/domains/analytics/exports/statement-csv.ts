@@ -1,4 +1,4 @@
-import { type DashboardMetrics, formatEdmontonTimestamp } from '@meritum/shared';
+import { DashboardMetrics, formatEdmontonTimestamp } from '@meritum/shared';
 import { stringify } from 'csv-stringify/sync';
 import { BASIS, CLAIM_TYPE_LABELS, type StatementDocument } from './statement-document';
 
@@ -7,14 +7,14 @@ export const CSV_COLUMNS = ['section', 'month', 'code', 'figure', 'value'] as co
 
 type Row = [section: string, month: string, code: string, figure: string, value: string];
 
+/** The figures in the schema's order, whatever order the stored JSON kept them in. */
+const FIGURES = Object.keys(DashboardMetrics.shape) as Array<keyof DashboardMetrics>;
+
 const metricRows = (section: string, month: string, metrics: DashboardMetrics): Row[] =>
-  Object.entries(metrics).map(([figure, value]) => [
-    section,
-    month,
-    '',
-    figure,
-    value === null ? '' : String(value),
-  ]);
+  FIGURES.map((figure) => {
+    const value = metrics[figure];
+    return [section, month, '', figure, value === null ? '' : String(value)];
+  });
 
 /**
  * The statement as CSV: header lines (physician, billing number, period, claim type, basis,

@@ -66,6 +66,23 @@ describe('exporting a statement', () => {
     expect(csv.header.get('Basis')).toMatch(/by month of service.*by month of payment/);
     expect(file.bytes.toString('utf8')).toContain('\ntotal,,,billedAmount,1234767.89\n');
     expect(file.fileName).toBe('meritum-statement-2026-07-to-2026-09-all-claims.csv');
+    // Rows in the order an accountant reads them, not the order PostgreSQL stores JSON keys in.
+    const totals = file.bytes
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('total,'))
+      .map((line) => line.split(',')[3]);
+    expect(totals).toEqual([
+      'claimsCount',
+      'billedAmount',
+      'paidAmount',
+      'paidCount',
+      'rejectedCount',
+      'assessedCount',
+      'pendingAmount',
+      'rejectionRate',
+      'avgDaysToPayment',
+    ]);
   });
 
   it('writes a PDF whose text, read back with a PDF parser, holds the figures', async () => {
