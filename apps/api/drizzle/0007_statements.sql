@@ -25,6 +25,9 @@ CREATE TABLE "analytics_statement_exports" (
 	"exported_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "analytics_statement_exports_pkey" PRIMARY KEY("provider_id","id"),
 	CONSTRAINT "analytics_statement_exports_format" CHECK ("analytics_statement_exports"."format" in ('csv', 'pdf')),
+	CONSTRAINT "analytics_statement_exports_period_order" CHECK ("analytics_statement_exports"."period_start" <= "analytics_statement_exports"."period_end"),
+	CONSTRAINT "analytics_statement_exports_claim_type" CHECK ("analytics_statement_exports"."claim_type" in ('all', 'AHCIP', 'WCB')),
+	CONSTRAINT "analytics_statement_exports_data_version" CHECK ("analytics_statement_exports"."data_version" >= 0),
 	CONSTRAINT "analytics_statement_exports_sha256" CHECK ("analytics_statement_exports"."statement_sha256" ~ '^[0-9a-f]{64}$' and "analytics_statement_exports"."bytes_sha256" ~ '^[0-9a-f]{64}$'),
 	CONSTRAINT "analytics_statement_exports_byte_length" CHECK ("analytics_statement_exports"."byte_length" > 0)
 );

@@ -39,8 +39,8 @@ CREATE POLICY "claim_month_versions_own_rows" ON "claim_month_versions"
   WITH CHECK ("provider_id" = (SELECT NULLIF(current_setting('app.provider_id', true), '')::uuid));
 --> statement-breakpoint
 -- Policies for reading and appending only: with row-level security forced, an UPDATE or DELETE
--- finds no row even for a role that somehow held the privilege (the table owner included).
--- A provider's deletion still cascades: referential actions do not apply forced row security.
+-- finds no row even for a role that somehow held the privilege, the table owner included (a
+-- superuser aside). Referential actions (ON DELETE CASCADE from providers) are not subject to it.
 ALTER TABLE "analytics_statement_exports" ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE "analytics_statement_exports" FORCE ROW LEVEL SECURITY;

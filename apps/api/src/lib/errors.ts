@@ -1,3 +1,4 @@
+import type { StatementCheck } from '@meritum/shared';
 import type { ZodError } from 'zod';
 
 /** An error the API can explain: a machine-readable code and the HTTP status it maps to. */
@@ -72,7 +73,7 @@ export class StatementNotFoundError extends AppError {
 
 /** The statement no longer matches the claims, or is too old to export without a re-run. */
 export class StatementStaleError extends AppError {
-  constructor(check: { state: string; claimsCountAtGeneration: number; claimsCountNow: number }) {
+  constructor(check: StatementCheck) {
     const why =
       check.state === 'expired'
         ? 'it was generated too long ago'

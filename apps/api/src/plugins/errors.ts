@@ -66,6 +66,8 @@ export function sendError(err: FastifyError, request: FastifyRequest, reply: Fas
       );
   }
   if (err instanceof AppError) {
+    // Busy, not broken: the client may try again shortly.
+    if (err.statusCode === 503) reply.header('retry-after', '5');
     return reply.status(err.statusCode).send(body(err.code, err.message, err.details));
   }
   if (err instanceof PeriodError) return reply.status(400).send(body(err.code, err.message));

@@ -83,7 +83,7 @@ const StatementHead = StatementCheck.extend({
   claimType: StatementClaimType,
   /** The physician's data version the figures were read at. */
   dataVersion: z.string(),
-  /** SHA-256 of the statement's canonical content (docs/statements.md). */
+  /** SHA-256 of the statement's canonical content (RFC 8785; docs/decisions.md, Statements). */
   contentSha256: Sha256,
 });
 

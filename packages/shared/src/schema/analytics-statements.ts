@@ -104,6 +104,9 @@ export const analyticsStatementExports = pgTable(
       t.exportedAt,
     ),
     check('analytics_statement_exports_format', sql`${t.format} in ('csv', 'pdf')`),
+    check('analytics_statement_exports_period_order', sql`${t.periodStart} <= ${t.periodEnd}`),
+    check('analytics_statement_exports_claim_type', sql`${t.claimType} in ('all', 'AHCIP', 'WCB')`),
+    check('analytics_statement_exports_data_version', sql`${t.dataVersion} >= 0`),
     check(
       'analytics_statement_exports_sha256',
       sql`${t.statementSha256} ~ ${SHA256_HEX} and ${t.bytesSha256} ~ ${SHA256_HEX}`,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import {
   type DashboardMetrics,
   formatCount,
@@ -10,6 +12,23 @@ import {
 } from '@meritum/shared';
 import PDFDocument from 'pdfkit';
 import { BASIS, CLAIM_TYPE_LABELS, type StatementDocument } from './statement-document';
+
+/**
+ * DejaVu Sans, embedded (only the glyphs used): the PDF's standard Helvetica writes Windows
+ * Latin-1 alone, and a physician's name may be Łukasz Wójcik or Nguyễn Văn An.
+ */
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+const REGULAR = 'Body';
+const BOLD = 'Body-Bold';
+let fonts: { regular: Buffer; bold: Buffer } | undefined;
+function fontData() {
+  if (!fonts) {
+    const resolve = createRequire(import.meta.url).resolve;
+    const read = (file: string) => readFileSync(resolve(`dejavu-fonts-ttf/ttf/${file}`));
+    fonts = { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
+  }
+  return fonts;
+}
 
 const MARGIN = 48;
 const INK = '#1a2230';
@@ -42,6 +61,8 @@ export function statementPdf(doc: StatementDocument): Promise<Buffer> {
       CreationDate: doc.generatedAt,
     },
   });
+  pdf.registerFont(REGULAR, fontData().regular);
+  pdf.registerFont(BOLD, fontData().bold);
   const chunks: Buffer[] = [];
   pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
   const finished = new Promise<Buffer>((resolve, reject) => {
@@ -70,13 +91,9 @@ class Page {
 
   title() {
     const { pdf } = this;
+    pdf.font(BOLD).fontSize(18).fillColor(INK).text('Billing statement', MARGIN, MARGIN);
     pdf
-      .font('Helvetica-Bold')
-      .fontSize(18)
-      .fillColor(INK)
-      .text('Billing statement', MARGIN, MARGIN);
-    pdf
-      .font('Helvetica')
+      .font(REGULAR)
       .fontSize(10)
       .fillColor(MUTED)
       .text('Meritum', MARGIN, MARGIN + 5, { width: this.width, align: 'right' });
@@ -101,9 +118,9 @@ class Page {
     const { pdf } = this;
     for (const [label, value] of lines) {
       const y = pdf.y;
-      pdf.font('Helvetica').fontSize(8.5).fillColor(MUTED).text(label, MARGIN, y, { width: 90 });
+      pdf.font(REGULAR).fontSize(8.5).fillColor(MUTED).text(label, MARGIN, y, { width: 90 });
       pdf
-        .font('Helvetica')
+        .font(REGULAR)
         .fontSize(label === 'SHA-256' ? 7.5 : 8.5)
         .fillColor(INK)
         .text(value, MARGIN + 95, y, { width: this.width - 95 });
@@ -131,12 +148,11 @@ class Page {
     const height = 52;
     tiles.forEach(([label, value, detail], i) => {
       const x = MARGIN + i * (tileWidth + gap);
+      const width = tileWidth - 12;
       pdf.roundedRect(x, top, tileWidth, height, 4).lineWidth(0.75).strokeColor(RULE).stroke();
-      pdf.font('Helvetica').fontSize(7.5).fillColor(MUTED);
-      pdf.text(label, x + 6, top + 6, { width: tileWidth - 12, lineBreak: false });
-      this.fit(value, x + 6, top + 19, tileWidth - 12, 'left', 'Helvetica-Bold', 12);
-      pdf.font('Helvetica').fontSize(6.5).fillColor(MUTED);
-      pdf.text(detail, x + 6, top + 38, { width: tileWidth - 12, lineBreak: false });
+      this.fit(label, x + 6, top + 6, width, 'left', REGULAR, 7.5, MUTED);
+      this.fit(value, x + 6, top + 19, width, 'left', BOLD, 12);
+      this.fit(detail, x + 6, top + 38, width, 'left', REGULAR, 6.5, MUTED);
     });
     pdf.y = top + height + 16;
   }
@@ -201,7 +217,7 @@ class Page {
       // Writing below the bottom margin would start a new page.
       pdf.page.margins.bottom = 0;
       pdf
-        .font('Helvetica')
+        .font(REGULAR)
         .fontSize(7)
         .fillColor(MUTED)
         .text(
@@ -216,9 +232,11 @@ class Page {
 
   private table(title: string, columns: Column[], rows: string[][], total?: string[]) {
     const { pdf } = this;
-    const needed = ROW * 3;
-    if (pdf.y + needed > pdf.page.height - MARGIN) pdf.addPage();
-    pdf.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(title, MARGIN, pdf.y);
+    // A table that fits on a page of its own is not split: a new page when this one is short.
+    const whole = ROW * (rows.length + (total ? 3 : 2)) + 20;
+    const room = pdf.page.height - MARGIN - pdf.y;
+    if (whole > room && whole <= pdf.page.height - 2 * MARGIN) pdf.addPage();
+    pdf.font(BOLD).fontSize(10).fillColor(INK).text(title, MARGIN, pdf.y);
     pdf.moveDown(0.3);
     this.row(
       columns,
@@ -251,7 +269,7 @@ class Page {
     }
     let x = MARGIN;
     columns.forEach((column, i) => {
-      const font = style.bold ? 'Helvetica-Bold' : 'Helvetica';
+      const font = style.bold ? BOLD : REGULAR;
       this.fit(
         cells[i] ?? '',
         x + 2,
@@ -273,13 +291,14 @@ class Page {
     y: number,
     width: number,
     align: Align,
-    font: string,
+    font: typeof REGULAR | typeof BOLD,
     size: number,
+    color = INK,
   ) {
     const { pdf } = this;
     pdf.font(font).fontSize(size);
     const natural = pdf.widthOfString(text);
     if (natural > width) pdf.fontSize(Math.max(4, (size * width) / natural));
-    pdf.fillColor(INK).text(text, x, y, { width, align, lineBreak: false });
+    pdf.fillColor(color).text(text, x, y, { width, align, lineBreak: false });
   }
 }

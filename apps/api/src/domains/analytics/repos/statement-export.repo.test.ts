@@ -88,6 +88,39 @@ describe('StatementExportRepo', () => {
     expect(await exportsRepo().listForStatement(s.providerId, s.id)).toEqual([recorded]);
   });
 
+  it('finds no row to update or delete for a role that holds those privileges, under forced row-level security', async () => {
+    const s = await statementOf();
+    const recorded = await exportsRepo().append(exportOf(s));
+    const client = await ctx.admin.connect();
+    try {
+      // Roles are cluster-wide: created, used and dropped inside one transaction, rolled back.
+      await client.query('begin');
+      await client.query('create role meritum_test_editor nologin nobypassrls');
+      await client.query(
+        'grant select, update, delete on analytics_statement_exports to meritum_test_editor',
+      );
+      await client.query('set local role meritum_test_editor');
+      await client.query(`select set_config('app.provider_id', $1, true)`, [s.providerId]);
+      const updated = await client.query(
+        `update analytics_statement_exports set format = 'pdf' where provider_id = $1`,
+        [s.providerId],
+      );
+      const deleted = await client.query(
+        'delete from analytics_statement_exports where provider_id = $1',
+        [s.providerId],
+      );
+      const seen = await client.query(
+        'select count(*)::int as n from analytics_statement_exports where provider_id = $1',
+        [s.providerId],
+      );
+      expect([updated.rowCount, deleted.rowCount, seen.rows[0]?.n]).toEqual([0, 0, 1]);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+    expect(await exportsRepo().listForStatement(s.providerId, s.id)).toEqual([recorded]);
+  });
+
   it('refuses a record for another provider than the scope’s', async () => {
     const s = await statementOf();
     const other = await createProvider(ctx.admin);

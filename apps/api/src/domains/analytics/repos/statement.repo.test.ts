@@ -259,7 +259,7 @@ describe('StatementRepo.drift and claimsCount', () => {
         ctx.admin,
         p,
         `select month::text, claim_type::text, claims_count::int as n from ${from}
-          where provider_id = $1 and claims_count > 0 order by 1, 2`,
+          where provider_id = $1 and claims_count <> 0 order by 1, 2`,
         [p],
       ).then((r) => r.rows);
     const direct = `(select provider_id, date_trunc('month', date_of_service)::date as month,

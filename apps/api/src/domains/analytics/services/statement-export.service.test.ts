@@ -117,6 +117,18 @@ describe('exporting a statement', () => {
     }
   });
 
+  it.each(['Dr. Łukasz Wójcik', 'Dr. Nguyễn Văn An', 'Dr. Ólöf Þórsdóttir'])(
+    'writes the name %s in the PDF as it is spelled',
+    async (name) => {
+      const h = harness();
+      const { p, statement } = await withStatement(h, name);
+
+      const file = await exportOf(h, p, statement, 'pdf');
+
+      expect((await readPdf(file.bytes)).pages.join('\n')).toContain(name);
+    },
+  );
+
   it('records every export: the statement and its hash, the bytes’ SHA-256, who and when', async () => {
     const h = harness();
     const { p, statement } = await withStatement(h);

@@ -115,6 +115,23 @@ describe('creating a statement', () => {
   });
 });
 
+describe('a statement created with an upper-case provider id', () => {
+  it('hashes the id as stored, so that its export verifies', async () => {
+    const h = harness();
+    const p = await physician(h);
+
+    const statement = await h.analytics.statements.create(p.toUpperCase(), lastQuarter);
+    const file = await h.analytics.statementExports.exportStatement(
+      p,
+      '00000000-0000-4000-8000-000000000001',
+      statement.id,
+      'csv',
+    );
+
+    expect(file.bytes.length).toBeGreaterThan(0);
+  });
+});
+
 describe('reading a stored statement', () => {
   it('is a cache hit: no calculator call and no refresh, by period, by id or in the list', async () => {
     const h = harness();

@@ -4,6 +4,7 @@ import {
   monthsBetween,
   type PeriodFigures,
   type PeriodOption,
+  ProviderId,
   resolvePeriod,
   type Statement,
   type StatementListItem,
@@ -137,8 +138,10 @@ export function createStatementService(deps: StatementServiceDeps) {
 
   return {
     /** Creates the period's statement, or re-runs it (the same id, new figures). */
-    async create(providerId: string, query: StatementPeriod): Promise<Statement> {
-      assertProviderId(providerId);
+    async create(rawProviderId: string, query: StatementPeriod): Promise<Statement> {
+      assertProviderId(rawProviderId);
+      // The hash covers the provider id: in its one spelling, as PostgreSQL gives it back.
+      const providerId = ProviderId.parse(rawProviderId);
       const key = keyOf(query);
       const frozen = await freeze(providerId, key);
       const content = {
