@@ -20,7 +20,7 @@ import type { StatementRepo, StatementRow } from '../repos/statement.repo';
 import type { StatementExportRepo } from '../repos/statement-export.repo';
 import { figureRowsOf, summarise } from './dashboard-figures';
 import { figureDifferences } from './figure-differences';
-import { checkStatement, DEFAULT_STATEMENT_MAX_AGE_HOURS } from './statement-check';
+import { checkStatement, statementMaxAgeMs } from './statement-check';
 import { sha256Hex, statementSha256 } from './statement-content';
 import { toExportView } from './statement-views';
 
@@ -57,7 +57,7 @@ function contentDifferences(row: StatementRow): FigureDifference[] {
  */
 export function createStatementExportService(deps: StatementExportServiceDeps) {
   const { db, repos, clock } = deps;
-  const maxAgeMs = (deps.maxAgeHours ?? DEFAULT_STATEMENT_MAX_AGE_HOURS) * 3_600_000;
+  const maxAgeMs = statementMaxAgeMs(deps.maxAgeHours);
   const direct = repos(db);
 
   /** The statement, its state, and (when current) the claims' figures and its physician. */
@@ -68,12 +68,7 @@ export function createStatementExportService(deps: StatementExportServiceDeps) {
         const row = await r.statements.getById(providerId, id);
         if (!row) return null;
         const drift = (await r.statements.drift(providerId, [row.id])).get(row.id);
-        const check = checkStatement(
-          row,
-          drift ?? { claimsCountNow: row.claimsCount, changedMonths: [] },
-          clock.now(),
-          maxAgeMs,
-        );
+        const check = checkStatement(row, drift, clock.now(), maxAgeMs);
         if (check.state !== 'current') return { row, check, verified: null };
         const months = monthsBetween(row.periodStart, row.periodEnd);
         const computed = await r.calculator.compute(providerId, months);

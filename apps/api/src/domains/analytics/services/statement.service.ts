@@ -17,7 +17,7 @@ import type { StatementKey, StatementRepo, StatementRow } from '../repos/stateme
 import { summarise } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
 import { retentionWindow } from './retention';
-import { checkStatement, DEFAULT_STATEMENT_MAX_AGE_HOURS } from './statement-check';
+import { checkStatement, statementMaxAgeMs } from './statement-check';
 import { statementSha256 } from './statement-content';
 import { toListItem, toStatement } from './statement-views';
 
@@ -57,7 +57,7 @@ const DEFAULT_LIST_LIMIT = 50;
  */
 export function createStatementService(deps: StatementServiceDeps) {
   const { db, repos, refresher, clock } = deps;
-  const maxAgeMs = (deps.maxAgeHours ?? DEFAULT_STATEMENT_MAX_AGE_HOURS) * 3_600_000;
+  const maxAgeMs = statementMaxAgeMs(deps.maxAgeHours);
   const direct = repos(db);
 
   const keyOf = (query: StatementPeriod): StatementKey => {
@@ -73,9 +73,7 @@ export function createStatementService(deps: StatementServiceDeps) {
     );
     const now = clock.now();
     return rows.map((row) => {
-      // Deleted in between: nothing has changed under it that this reader could see.
-      const found = drift.get(row.id) ?? { claimsCountNow: row.claimsCount, changedMonths: [] };
-      return { row, check: checkStatement(row, found, now, maxAgeMs) };
+      return { row, check: checkStatement(row, drift.get(row.id), now, maxAgeMs) };
     });
   }
 
