@@ -20,9 +20,11 @@ export async function openBenchEnvironment(
   log: (message: string) => void,
 ): Promise<BenchEnvironment> {
   const server = await openThrowawayServer({ databaseUrl, label: 'bench', fast: false });
-  const url = await server.createMigratedDatabase('run');
+  const ownerUrl = await server.createMigratedDatabase('run');
+  // The application's pools log in as the run's least-privilege role, as the API does.
+  const url = server.loginUrlOf(`${server.prefix}_run`);
   const pool = createAppPool(url, { max: 8, applicationName: 'meritum-bench' });
-  const admin = new pg.Pool({ connectionString: url, max: 4 });
+  const admin = new pg.Pool({ connectionString: ownerUrl, max: 4 });
   const jobsPool = createAppPool(url, {
     role: JOBS_ROLE,
     max: 2,
@@ -31,7 +33,15 @@ export async function openBenchEnvironment(
   const { rows } = await admin.query<{ server_version: string }>('show server_version');
 
   return {
-    ctx: { size, db: createDatabase(pool), admin, jobsDb: createDatabase(jobsPool), url, log },
+    ctx: {
+      size,
+      db: createDatabase(pool),
+      pool,
+      admin,
+      jobsDb: createDatabase(jobsPool),
+      url,
+      log,
+    },
     machine: {
       cores: cpus().length,
       cpu: cpus()[0]?.model ?? 'unknown',

@@ -7,11 +7,16 @@ export interface BenchContext {
   size: BenchSize;
   /** The application's view (meritum_app, row-level security applies). */
   db: Database;
+  /** The pool behind `db`. */
+  pool: pg.Pool;
   /** The owner's connection pool, for set-up and baselines. */
   admin: pg.Pool;
   /** As meritum_jobs, for the nightly job's listing. */
   jobsDb: Database;
-  /** The run's database, for a benchmark that needs connections of its own. */
+  /**
+   * The run's database as its application login, for a benchmark that needs application pools
+   * of its own (createAppPool); `admin` is the owner.
+   */
   url: string;
   log: (message: string) => void;
 }

@@ -16,6 +16,7 @@ import {
 import { type App, buildApp } from './app';
 import { createAppPool, createDatabase } from './db/client';
 import { type RunningPostgres, startEmbeddedPostgres } from './db/embedded';
+import { API_LOGIN, ensureLoginRole, loginUrl } from './db/login-role';
 import { runMigrations } from './db/migrate';
 import { createServices, type Services } from './services';
 
@@ -132,19 +133,29 @@ beforeAll(async () => {
   await maintenance.end();
   const url = env.server.url(DATABASE);
   await runMigrations(url);
+  const login = { name: API_LOGIN, password: env.server.apiPassword };
+  await ensureLoginRole(url, login);
 
   // The pool as the server builds it: its settings are under test.
-  env.pool = createAppPool(url, { applicationName: 'meritum-outage' });
+  env.pool = createAppPool(loginUrl(url, login), { applicationName: 'meritum-outage' });
   env.admin = new pg.Pool({ connectionString: url, max: 2 });
   env.admin.on('error', () => {}); // its idle clients die with the server too
   const db = createDatabase(env.pool);
-  env.services = createServices({ db, clock: systemClock, logger: silentLogger, coalesceMs: 20 });
+  env.services = createServices({
+    db,
+    pool: env.pool,
+    clock: systemClock,
+    logger: silentLogger,
+    coalesceMs: 20,
+  });
   env.app = await buildApp({
     db,
     services: env.services,
     options: {
-      loginRateLimit: { max: 10_000, timeWindow: '1 minute' },
-      refreshRateLimit: { max: 100_000, timeWindow: '1 minute' },
+      limits: {
+        login: { max: 10_000, windowSeconds: 60 },
+        refresh: { max: 100_000, windowSeconds: 60 },
+      },
     },
   });
   env.baseUrl = await env.app.listen({ host: '127.0.0.1', port: 0 });
@@ -175,6 +186,7 @@ afterAll(async () => {
   } finally {
     await env.server?.stop();
     await rm(DATA_DIR, { recursive: true, force: true });
+    if (env.server) await rm(env.server.credentialsFile, { force: true });
   }
 }, 60_000);
 

@@ -4,8 +4,13 @@ import { createAppPool, createDatabase, type Database, JOBS_ROLE } from '../src/
 import { databaseUrl } from '../src/db/throwaway-server';
 
 export interface TestDatabase {
-  /** The worker's database URL, connecting as its owner (a superuser unless DATABASE_URL says otherwise). */
+  /**
+   * The worker's database, logging in as the run's application login (holding meritum_app and
+   * meritum_jobs, nothing else): what the application's pools (createAppPool) connect with.
+   */
   url: string;
+  /** The same database as its owner (a superuser unless DATABASE_URL says otherwise). */
+  ownerUrl: string;
   /** The application's view: every connection runs as meritum_app, under row-level security. */
   pool: pg.Pool;
   db: Database;
@@ -20,7 +25,7 @@ export interface TestDatabase {
 const CLONE_LOCK_KEY = 727_002;
 
 /** This worker's database (or a file's own), cloned from the migrated template on first use. */
-async function workerDatabaseUrl(own?: string): Promise<string> {
+async function workerDatabaseName(own?: string): Promise<string> {
   const { serverUrl, templateName, prefix } = inject('testDatabase');
   const name = `${prefix}_w${process.env.VITEST_POOL_ID ?? '1'}${own ? `_${own}` : ''}`;
   const client = new pg.Client({ connectionString: serverUrl });
@@ -35,7 +40,7 @@ async function workerDatabaseUrl(own?: string): Promise<string> {
   } finally {
     await client.end();
   }
-  return databaseUrl(serverUrl, name);
+  return name;
 }
 
 /**
@@ -47,10 +52,13 @@ export function useTestDatabase(options: { own?: string } = {}): TestDatabase {
   const handle = {} as TestDatabase;
   let jobsPool: pg.Pool | undefined;
   beforeAll(async () => {
-    handle.url = await workerDatabaseUrl(options.own);
+    const name = await workerDatabaseName(options.own);
+    const { serverUrl, loginUrl } = inject('testDatabase');
+    handle.url = databaseUrl(loginUrl, name);
+    handle.ownerUrl = databaseUrl(serverUrl, name);
     handle.pool = createAppPool(handle.url, { max: 10, applicationName: 'meritum-test' });
     handle.db = createDatabase(handle.pool);
-    handle.admin = new pg.Pool({ connectionString: handle.url, max: 4 });
+    handle.admin = new pg.Pool({ connectionString: handle.ownerUrl, max: 4 });
     jobsPool = createAppPool(handle.url, {
       role: JOBS_ROLE,
       max: 2,

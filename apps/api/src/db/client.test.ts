@@ -4,7 +4,13 @@ import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/db';
-import { CONNECT_TIMEOUT_MS, createAppPool, createDatabase } from './client';
+import {
+  CONNECT_TIMEOUT_MS,
+  createAppPool,
+  createDatabase,
+  IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  STATEMENT_TIMEOUT_MS,
+} from './client';
 import { isDatabaseUnavailable } from './postgres-errors';
 
 const ctx = useTestDatabase();
@@ -107,5 +113,62 @@ describe('the application pool when a connection is lost', () => {
         await pool.end();
       }
     });
+  });
+});
+
+describe('the application pool’s time limits', () => {
+  it('sets the statement and idle-in-transaction timeouts on every connection, and RESET keeps them', async () => {
+    const client = await ctx.pool.connect();
+    try {
+      const read = async () => {
+        const { rows } = await client.query<{ statement: string; idle: string }>(
+          `select current_setting('statement_timeout') as statement,
+                  current_setting('idle_in_transaction_session_timeout') as idle`,
+        );
+        return rows[0];
+      };
+      expect(await read()).toEqual({
+        statement: `${STATEMENT_TIMEOUT_MS / 1000}s`,
+        idle: `${IDLE_IN_TRANSACTION_TIMEOUT_MS / 60_000}min`,
+      });
+      await client.query('reset all');
+      expect(await read()).toEqual({
+        statement: `${STATEMENT_TIMEOUT_MS / 1000}s`,
+        idle: `${IDLE_IN_TRANSACTION_TIMEOUT_MS / 60_000}min`,
+      });
+    } finally {
+      client.release(true);
+    }
+  });
+
+  it('ends a session left idle inside a transaction, and the pool carries on with a new one', async () => {
+    const pool = createAppPool(ctx.url, {
+      max: 1,
+      applicationName: 'meritum-test-idle',
+      idleInTransactionTimeoutMs: 200,
+    });
+    const db = createDatabase(pool);
+    try {
+      const acquired = nextAcquired(pool);
+      const failed = await db
+        .transaction(async (tx) => {
+          const client = await acquired;
+          await tx.execute(sql`select 1`);
+          // The holder hangs: the server ends the session rather than keep its transaction open.
+          await within(5_000, new Promise((resolve) => client.once('end', resolve)));
+          return tx.execute(sql`select 2`);
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(isDatabaseUnavailable(failed), String(failed)).toBe(true);
+
+      const { rows } = await within(CONNECT_TIMEOUT_MS / 2, db.execute(sql`select 3 as three`));
+      expect(rows).toEqual([{ three: 3 }]);
+      expect({ total: pool.totalCount, idle: pool.idleCount }).toEqual({ total: 1, idle: 1 });
+    } finally {
+      await within(5_000, pool.end());
+    }
   });
 });

@@ -15,6 +15,10 @@ export interface PoolOptions {
   /** Default meritum_app. */
   role?: typeof APP_ROLE | typeof JOBS_ROLE;
   applicationName?: string;
+  /** Default STATEMENT_TIMEOUT_MS. */
+  statementTimeoutMs?: number;
+  /** Default IDLE_IN_TRANSACTION_TIMEOUT_MS. */
+  idleInTransactionTimeoutMs?: number;
   onError?: (error: Error) => void;
 }
 
@@ -25,9 +29,22 @@ export interface PoolOptions {
 export const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
+ * How long one statement may run before PostgreSQL cancels it (a 503 DATABASE_TIMEOUT): a query
+ * stuck behind a lock, or one far slower than any request should be, gives its connection back
+ * instead of holding it, so one physician's request cannot starve the others.
+ */
+export const STATEMENT_TIMEOUT_MS = 15_000;
+/**
+ * How long a connection may sit in an open transaction doing nothing before PostgreSQL ends the
+ * session: a transaction whose holder hangs would otherwise keep its locks and snapshot for good.
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
  * A pool whose every connection runs as meritum_app from its first statement: the role is a
- * startup parameter, so even `RESET ROLE` returns to it. An explicit `SET ROLE` to the login
- * user would leave it: see docs/decisions.md for why production logs in as a lesser role.
+ * startup parameter, so even `RESET ROLE` returns to it. An explicit `SET ROLE NONE` returns to
+ * the login user, which is why the login holds no privileges of its own (src/db/login-role.ts,
+ * docs/decisions.md). Both timeouts are startup parameters too, set for every connection.
  */
 export function createAppPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
@@ -35,6 +52,9 @@ export function createAppPool(connectionString: string, options: PoolOptions = {
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'meritum-api',
     options: `-c role=${options.role ?? APP_ROLE}`,
+    statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout:
+      options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.

@@ -1,13 +1,22 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants, mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
+import pg from 'pg';
+import {
+  credentialsFileOf,
+  type EmbeddedCredentials,
+  newCredentials,
+  readCredentials,
+  writeCredentials,
+} from './embedded-credentials';
 import { loadEmbeddedPostgres } from './embedded-postgres-loader';
+import { randomPassword, scramSha256Verifier } from './passwords';
 
 export interface EmbeddedPostgresOptions {
   /** Data directory. Must be reachable by the `postgres` user when running as root. */
   dataDir: string;
-  /** Keep the data directory on stop (the start command) or delete it (tests). */
+  /** Keep the data directory (and its credentials file) on stop, or delete them (tests). */
   persistent: boolean;
   port?: number;
   /** Trade durability for speed: only for throw-away clusters. */
@@ -16,14 +25,21 @@ export interface EmbeddedPostgresOptions {
 }
 
 export interface RunningPostgres {
-  /** Superuser connection string, without a database name. */
+  /** The superuser's connection string to `database`. */
   url: (database: string) => string;
   port: number;
+  /** The password of the API's login role on this server, kept with the superuser's. */
+  apiPassword: string;
+  /** Where both passwords are kept: beside the data directory, mode 0600. */
+  credentialsFile: string;
+  /** Whether this start replaced the fixed password of a data directory made before there was a file. */
+  replacedFixedPassword: boolean;
   stop: () => Promise<void>;
 }
 
 const SUPERUSER = 'postgres';
-const PASSWORD = 'postgres';
+/** The superuser's password in every data directory made before each had its own. */
+const FIXED_PASSWORD = 'postgres';
 
 let exitCodeGuarded = false;
 
@@ -58,13 +74,29 @@ export async function startEmbeddedPostgres(
     options.onLog?.(message);
   };
   const isRoot = userInfo().uid === 0;
+  const credentialsFile = credentialsFileOf(options.dataDir);
+  const fresh = !(await isInitialised(options.dataDir));
+  // A data directory made before there was a file still has the fixed password; a new one gets
+  // a one-use password, which embedded-postgres hands initdb through a file in the system's
+  // temporary folder (readable there for a moment): both are replaced once the server is up.
+  let credentials = fresh ? undefined : await readCredentials(credentialsFile);
+  const previousPassword = fresh ? randomPassword() : FIXED_PASSWORD;
+  if (!credentials) {
+    credentials = newCredentials();
+    await mkdir(dirname(options.dataDir), { recursive: true });
+    // Written before the password is changed: a start that stops in between finds it next time.
+    await writeCredentials(credentialsFile, credentials);
+  }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   keepExitCode();
-  const pg = new EmbeddedPostgres({
+  const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
     user: SUPERUSER,
-    password: PASSWORD,
+    password: previousPassword,
+    // Only for a new data directory (initdb writes pg_hba.conf): a password is required on every
+    // connection, and never sent in clear. Older ones keep `password`, which requires it too.
+    authMethod: 'scram-sha-256',
     persistent: options.persistent,
     // PostgreSQL refuses to run as root: the package runs it as a `postgres` system user instead.
     createPostgresUser: isRoot,
@@ -84,22 +116,74 @@ export async function startEmbeddedPostgres(
     onError: (error: unknown) => remember(String(error)),
   });
 
-  if (!(await isInitialised(options.dataDir))) {
-    await mkdir(dirname(options.dataDir), { recursive: true });
-    await pg.initialise();
-  }
-  await pg.start().catch((error: unknown) => {
+  if (fresh) await server.initialise();
+  await server.start().catch((error: unknown) => {
     throw new Error(
       `PostgreSQL did not start in ${options.dataDir}${error ? ` (${String(error)})` : ''}; ` +
         `its last messages:\n${recent.join('\n')}`,
     );
   });
 
+  const url = (database: string, password = credentials.superuserPassword) =>
+    `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  let replaced: boolean;
+  try {
+    replaced = await takeOverPassword(
+      credentials,
+      url('postgres'),
+      url('postgres', previousPassword),
+    );
+  } catch (error) {
+    await server.stop();
+    throw new Error(
+      `the embedded PostgreSQL in ${options.dataDir} refuses the password in ${credentialsFile} ` +
+        `and the one it ${fresh ? 'was just initialised with' : 'had before'}` +
+        `${fresh ? '' : '; if it holds nothing you need, delete both and start again'}`,
+      { cause: error },
+    );
+  }
+
   return {
     port,
-    url: (database) => `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    url: (database) => url(database),
+    apiPassword: credentials.apiPassword,
+    credentialsFile,
+    replacedFixedPassword: replaced && !fresh,
+    stop: async () => {
+      await server.stop();
+      if (!options.persistent) await rm(credentialsFile, { force: true });
+    },
   };
+}
+
+/**
+ * Logs in with the stored password; if the server refuses it (28P01), logs in with the previous
+ * one and sets the stored one. Returns whether it did. The statement carries a SCRAM verifier,
+ * never the password.
+ */
+async function takeOverPassword(
+  credentials: EmbeddedCredentials,
+  storedUrl: string,
+  previousUrl: string,
+): Promise<boolean> {
+  const stored = new pg.Client({ connectionString: storedUrl });
+  try {
+    await stored.connect();
+    return false;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '28P01') throw error;
+  } finally {
+    await stored.end().catch(() => {});
+  }
+  const previous = new pg.Client({ connectionString: previousUrl });
+  await previous.connect();
+  try {
+    const verifier = scramSha256Verifier(credentials.superuserPassword);
+    await previous.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${previous.escapeLiteral(verifier)}`);
+    return true;
+  } finally {
+    await previous.end();
+  }
 }
 
 async function isInitialised(dataDir: string): Promise<boolean> {

@@ -14,7 +14,13 @@ const MIGRATION_LOCK_KEY = 727_001;
  * holding an advisory lock, so two instances starting together do not migrate twice.
  */
 export async function runMigrations(connectionString: string): Promise<void> {
-  const client = new pg.Client({ connectionString, application_name: 'meritum-migrate' });
+  const client = new pg.Client({
+    connectionString,
+    application_name: 'meritum-migrate',
+    // No time limit, whatever the server's or the role's defaults: a migration rewriting a large
+    // table may take minutes, and cancelling it halfway helps no one (it runs in a transaction).
+    options: '-c statement_timeout=0 -c idle_in_transaction_session_timeout=0',
+  });
   await client.connect();
   try {
     const db = drizzle({ client });

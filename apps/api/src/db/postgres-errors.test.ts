@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/db';
 import { NotFoundError } from '../lib/errors';
 import { createAppPool, createDatabase } from './client';
-import { isDatabaseUnavailable } from './postgres-errors';
+import { isDatabaseUnavailable, isStatementCancelled } from './postgres-errors';
 
 const ctx = useTestDatabase();
 
@@ -48,10 +48,6 @@ describe('isDatabaseUnavailable', () => {
     ['a division by zero', [sql`select 1 / 0`]],
     ['a syntax error', [sql`selec 1`]],
     ['an unknown table', [sql`select * from no_such_table`]],
-    [
-      'a statement cancelled by its timeout',
-      [sql`set local statement_timeout = 1`, sql`select pg_sleep(1)`],
-    ],
   ])('leaves %s to be a 500', async (_what, statements) => {
     const failure = await failureOf(() =>
       ctx.db.transaction(async (tx) => {
@@ -66,5 +62,25 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new NotFoundError('claim'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
+  });
+});
+
+describe('isStatementCancelled', () => {
+  it('recognises a statement cancelled by its timeout (57014), through Drizzle and a transaction', async () => {
+    const failure = await failureOf(() =>
+      ctx.db.transaction(async (tx) => {
+        await tx.execute(sql`set local statement_timeout = 1`);
+        await tx.execute(sql`select pg_sleep(1)`);
+      }),
+    );
+    expect(isStatementCancelled(failure), String(failure)).toBe(true);
+    expect(isDatabaseUnavailable(failure)).toBe(false);
+  });
+
+  it('leaves other failures alone', async () => {
+    const failure = await failureOf(() => ctx.db.execute(sql`select 1 / 0`));
+    expect(isStatementCancelled(failure)).toBe(false);
+    expect(isStatementCancelled(new NotFoundError('claim'))).toBe(false);
+    expect(isStatementCancelled(undefined)).toBe(false);
   });
 });

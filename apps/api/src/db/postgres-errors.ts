@@ -1,5 +1,8 @@
 /** SQLSTATE codes the application turns into typed errors. */
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
+export const PG_UNIQUE_VIOLATION = '23505';
+/** query_canceled: the statement timeout fired (or someone cancelled the backend's query). */
+export const PG_QUERY_CANCELED = '57014';
 
 /** The SQLSTATE of a PostgreSQL error, looking through Drizzle's DrizzleQueryError wrapper. */
 export function postgresErrorCode(error: unknown): string | undefined {
@@ -9,6 +12,14 @@ export function postgresErrorCode(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * Whether PostgreSQL cancelled the statement: its timeout (createAppPool) fired, most likely
+ * behind a lock another session held. The request may well succeed once that is released.
+ */
+export function isStatementCancelled(error: unknown): boolean {
+  return postgresErrorCode(error) === PG_QUERY_CANCELED;
 }
 
 /** The socket's own errors when nothing listens, or the connection drops or stalls. */

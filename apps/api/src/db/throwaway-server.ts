@@ -3,16 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type RunningPostgres, startEmbeddedPostgres } from './embedded';
+import { dropLoginRole, ensureLoginRole, type Login, loginUrl } from './login-role';
 import { runMigrations } from './migrate';
+import { randomPassword } from './passwords';
 
-/** A PostgreSQL server for a test or benchmark run, whose databases all go when it closes. */
+/**
+ * A PostgreSQL server for a test or benchmark run, whose databases and login role all go when it
+ * closes.
+ */
 export interface ThrowawayServer {
-  /** Names every database this run creates: `<prefix>_<name>`. */
+  /** Names every database this run creates, `<prefix>_<name>`, and its login, `<prefix>_api`. */
   prefix: string;
   /** Superuser (or DATABASE_URL user) connection string to the maintenance database. */
   serverUrl: string;
+  /** The owner's connection string to `database`. */
   urlOf: (database: string) => string;
-  /** Creates `<prefix>_<name>`, migrated, and returns its URL. */
+  /**
+   * The run's application login to `database`, made as the API's is (ensureLoginRole): the
+   * application's pools connect with it, never as the owner. Roles are shared by every database
+   * of a server, hence a name of the run's own.
+   */
+  loginUrlOf: (database: string) => string;
+  /** Creates `<prefix>_<name>`, migrated, makes sure the run's login exists, and returns the owner's URL. */
   createMigratedDatabase: (name: string) => Promise<string>;
   close: () => Promise<void>;
 }
@@ -38,26 +50,40 @@ export async function openThrowawayServer(options: {
   const prefix = `meritum_${options.label}_${runId}`;
   const maintenanceUrl = serverUrl;
   const urlOf = (database: string) => databaseUrl(maintenanceUrl, database);
+  const login: Login = {
+    name: `${prefix}_api`,
+    password: embedded?.apiPassword ?? randomPassword(),
+  };
 
   return {
     prefix,
     serverUrl,
     urlOf,
+    loginUrlOf: (database) => loginUrl(urlOf(database), login),
     async createMigratedDatabase(name) {
       const database = `${prefix}_${name}`;
       await maintenanceQuery(maintenanceUrl, `create database "${database}"`);
       await runMigrations(urlOf(database));
+      await ensureLoginRole(urlOf(database), login);
       return urlOf(database);
     },
     async close() {
-      const { rows } = await maintenanceQuery(
-        maintenanceUrl,
-        `select datname from pg_database where starts_with(datname, '${prefix}')`,
-      );
-      for (const { datname } of rows) {
-        await maintenanceQuery(maintenanceUrl, `drop database if exists "${datname}" with (force)`);
+      try {
+        const { rows } = await maintenanceQuery(
+          maintenanceUrl,
+          `select datname from pg_database where starts_with(datname, '${prefix}')`,
+        );
+        for (const { datname } of rows) {
+          await maintenanceQuery(
+            maintenanceUrl,
+            `drop database if exists "${datname}" with (force)`,
+          );
+        }
+        await dropLoginRole(maintenanceUrl, login.name);
+      } finally {
+        // Whatever failed above, a throw-away embedded server and its folder go.
+        await embedded?.stop();
       }
-      await embedded?.stop();
     },
   };
 }
