@@ -1,4 +1,5 @@
 import { bulkUpsertVsCopy } from './bulk-upsert-vs-copy.bench';
+import { dashboardBeforeWindow } from './dashboard-before-window.bench';
 import { dashboardCachedVsLive } from './dashboard-cached-vs-live.bench';
 import { dashboardThroughput } from './dashboard-throughput.bench';
 import { freshnessLatency } from './freshness-latency.bench';
@@ -16,6 +17,7 @@ export const BENCHMARKS: Benchmark[] = [
   vsMaterializedView,
   dashboardThroughput,
   dashboardCachedVsLive,
+  dashboardBeforeWindow,
   statements,
   nightlyRefresh,
   nightlyScaling,

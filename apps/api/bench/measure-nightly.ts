@@ -18,7 +18,6 @@ export async function measureNightly(db: Database, jobsDb: Database) {
       runNightlyRefresh({
         jobsDb,
         refresher: analytics.refresher,
-        cache: analytics.cache,
         clock: systemClock,
         logger,
       }),

@@ -4,7 +4,6 @@ import { useTestDatabase } from '../../../../test/db';
 import { createProvider, rowsOf } from '../../../../test/factories';
 import { backendsGone, killableRefresher } from '../../../../test/killable-refresh';
 import { createAppPool, createDatabase, JOBS_ROLE } from '../../../db/client';
-import { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 import { runNightlyRefresh } from './nightly-refresh.job';
 
 // The nightly job lists every provider: this file keeps a database of its own.
@@ -51,7 +50,6 @@ describe('a nightly run killed midway', () => {
     const run = runNightlyRefresh({
       jobsDb: createDatabase(jobsPool),
       refresher: killable.refresher,
-      cache: new AnalyticsCacheRepo(db),
       clock: h.clock,
       logger: silentLogger,
       concurrency: 2,
@@ -101,7 +99,6 @@ describe('a nightly run killed midway', () => {
     const next = await runNightlyRefresh({
       jobsDb: ctx.jobsDb,
       refresher: h.analytics.refresher,
-      cache: h.analytics.cache,
       clock: h.clock,
       logger: silentLogger,
       pageSize: 2,

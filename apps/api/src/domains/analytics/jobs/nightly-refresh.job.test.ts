@@ -17,7 +17,6 @@ function nightly(h: ReturnType<typeof analyticsHarness>) {
   return runNightlyRefresh({
     jobsDb: ctx.jobsDb,
     refresher: h.analytics.refresher,
-    cache: h.analytics.cache,
     clock: h.clock,
     logger: silentLogger,
     pageSize: 2, // several pages even in a small test
@@ -32,7 +31,7 @@ const newClaim = {
 };
 
 describe('nightly refresh', () => {
-  it('refreshes providers whose claims changed, skips current ones, and drops rows past 24 months', async () => {
+  it('refreshes providers whose claims changed, skips current ones, and deletes no row', async () => {
     const h = harness();
     const changed = await createProvider(ctx.admin);
     const current = await createProvider(ctx.admin);
@@ -50,45 +49,48 @@ describe('nightly refresh', () => {
 
     const report = await nightly(h);
 
-    expect(report).toMatchObject({
-      status: 'completed',
-      refreshed: 1,
-      failed: 0,
-      busy: 0,
-      deleted: 1,
-    });
+    expect(report).toMatchObject({ status: 'completed', refreshed: 1, failed: 0, busy: 0 });
     expect((report as { skipped: number }).skipped).toBeGreaterThanOrEqual(1);
     const refreshedNow = h.computeCalls.slice(calls);
     expect(refreshedNow.map((c) => c.providerId)).toEqual([changed]);
     expect(refreshedNow[0]?.months).toHaveLength(24);
     expect((await rowsOf(ctx.admin, current)).some((r) => r.period_start === '2024-11-01')).toBe(
-      false,
+      true,
     );
     expect((await h.analytics.freshness.status(changed)).dirtyMonths).toBe(0);
   });
 
-  it('counts every deleted row when providers finish out of order', async () => {
+  it('recomputes the dirty months before the window with it, never the other stored ones', async () => {
     const h = harness();
-    const [slow, quick] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
-    for (const p of [slow, quick]) {
-      await h.analytics.cache.bulkUpsert([
-        cacheEntry(p, { periodStart: '2024-10-01', periodEnd: '2024-10-31' }),
-      ]);
+    const p = await createProvider(ctx.admin);
+    for (const dateOfService of ['2023-03-14', '2023-05-09']) {
+      const { id } = await h.claims.create(p, { ...newClaim, dateOfService });
+      await h.claims.transition(p, id, { to: 'submitted' });
     }
-    const report = await runNightlyRefresh({
-      jobsDb: ctx.jobsDb,
-      refresher: h.analytics.refresher,
-      cache: {
-        async deleteExpiredEntries(providerId, olderThan) {
-          const deleted = await h.analytics.cache.deleteExpiredEntries(providerId, olderThan);
-          if (providerId === slow) await new Promise((resolve) => setTimeout(resolve, 100));
-          return deleted;
-        },
-      },
-      clock: h.clock,
-      logger: silentLogger,
-    });
-    expect(report).toMatchObject({ status: 'completed', deleted: 2 });
+    await h.analytics.scheduler.idle();
+    // A claim of May 2023 billed by a process that died before its hook ran.
+    const { id } = await h.unhooked.create(p, { ...newClaim, dateOfService: '2023-05-20' });
+    await h.unhooked.transition(p, id, { to: 'submitted' });
+    const calls = h.computeCalls.length;
+
+    expect(await nightly(h)).toMatchObject({ status: 'completed', failed: 0 });
+
+    const mine = h.computeCalls.slice(calls).filter((c) => c.providerId === p);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.months).toHaveLength(25);
+    expect(mine[0]?.months).toContain('2023-05-01');
+    expect(mine[0]?.months).not.toContain('2023-03-01');
+    // Both months served from the cache, March as stored, May with the change.
+    const afterNight = h.computeCalls.length;
+    const spring = { period: 'custom' as const, start: '2023-03-01', end: '2023-05-31' };
+    const dashboard = await h.analytics.dashboard.getDashboard(p, spring);
+    expect(dashboard.freshness.state).toBe('fresh');
+    expect(dashboard.monthly.map((m) => [m.month, m.claimsCount])).toEqual([
+      ['2023-03-01', 1],
+      ['2023-04-01', 0],
+      ['2023-05-01', 2],
+    ]);
+    expect(h.computeCalls).toHaveLength(afterNight);
   });
 
   it('runs once when two instances start it at the same time', async () => {

@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Database } from '../../../db/client';
-import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 import type { RefreshService } from '../services/refresh.service';
 import { retentionWindow } from '../services/retention';
 
@@ -14,7 +13,6 @@ export interface NightlyDeps {
   /** A connection as meritum_jobs: the run's lock and its listing of providers. */
   jobsDb: Database;
   refresher: Pick<RefreshService, 'refreshProvider'>;
-  cache: Pick<AnalyticsCacheRepo, 'deleteExpiredEntries'>;
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Providers refreshed at once. Default 4. */
@@ -31,7 +29,6 @@ export interface NightlyReport {
   busy: number;
   failed: number;
   rows: number;
-  deleted: number;
   durationMs: number;
 }
 
@@ -44,13 +41,17 @@ type Candidate = {
 
 /**
  * The nightly refresh: every provider whose cache is not current gets its 24-month window
- * recomputed; every provider loses rows older than that window. The listing of providers is the
- * one cross-provider read (a SECURITY DEFINER function); all else is per provider.
+ * recomputed, with its dirty months of any year. Months before the window that the cache holds
+ * stay as they are: the claims triggers mark every changed month dirty, whatever its year, so a
+ * stored month without a dirty mark is current, and recomputing them all would make the night
+ * grow with each provider's history instead of with the window. Nothing is deleted: a month
+ * before the window would then be computed again on its next request. The listing of providers
+ * is the one cross-provider read (a SECURITY DEFINER function); all else is per provider.
  */
 export async function runNightlyRefresh(
   deps: NightlyDeps,
 ): Promise<NightlyReport | { status: 'locked' }> {
-  const { jobsDb, refresher, cache, clock, logger } = deps;
+  const { jobsDb, refresher, clock, logger } = deps;
   const limit = pLimit(deps.concurrency ?? 4);
   const pageSize = deps.pageSize ?? 500;
   // The lock lives as long as this transaction, which only lists providers: no snapshot is held
@@ -65,8 +66,6 @@ export async function runNightlyRefresh(
     }
     const started = Date.now();
     const window = retentionWindow(clock);
-    const months = window;
-    const cutoff = window[0] as string;
     const { rows: count } = await tx.execute<{ n: string }>(
       sql`select analytics_provider_count()::text as n`,
     );
@@ -79,11 +78,10 @@ export async function runNightlyRefresh(
       busy: 0,
       failed: 0,
       rows: 0,
-      deleted: 0,
       durationMs: 0,
     };
     logger.info(
-      { providers: total, window: [cutoff, window.at(-1)] },
+      { providers: total, window: [window[0], window.at(-1)] },
       'nightly analytics refresh started',
     );
 
@@ -105,15 +103,13 @@ export async function runNightlyRefresh(
                 candidate.cache_version === candidate.data_version && !candidate.has_dirty_months;
               if (current) report.skipped++;
               else {
-                const outcome = await refresher.refreshProvider(providerId, { months });
+                // The window and the dirty months (a refresh always adds them), of any year.
+                const outcome = await refresher.refreshProvider(providerId, { months: window });
                 if (outcome.status === 'refreshed') {
                   report.refreshed++;
                   report.rows += outcome.rows;
                 } else report.busy++;
               }
-              // Awaited before the +=, which would otherwise add to a total read before the await.
-              const deleted = await cache.deleteExpiredEntries(providerId, cutoff);
-              report.deleted += deleted;
             } catch (err) {
               report.failed++;
               logger.error({ err, providerId }, 'nightly refresh of a provider failed');

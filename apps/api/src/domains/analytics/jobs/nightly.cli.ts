@@ -2,7 +2,7 @@ import { systemClock } from '@meritum/shared';
 import pino from 'pino';
 import { loadConfig } from '../../../config';
 import { createAppPool, createDatabase, JOBS_ROLE } from '../../../db/client';
-import { runMigrations } from '../../../db/migrate';
+import { checkLoginCannotBypassRls } from '../../../db/login-safety';
 import { openDatabaseServer } from '../../../db/provision';
 import { EventBus } from '../../../lib/events';
 import { createAnalytics } from '../analytics.module';
@@ -13,23 +13,32 @@ async function main(): Promise<number> {
   const config = loadConfig(process.env);
   const logger = pino({ level: config.LOG_LEVEL });
   const server = await openDatabaseServer(
-    { databaseUrl: config.DATABASE_URL, dataDir: config.PG_DATA_DIR },
+    {
+      databaseUrl: config.DATABASE_URL,
+      migrationDatabaseUrl: config.MIGRATION_DATABASE_URL,
+      dataDir: config.PG_DATA_DIR,
+    },
     logger,
   );
-  const pool = createAppPool(server.url, { applicationName: 'meritum-nightly' });
+  const timeouts = {
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
+  const pool = createAppPool(server.url, { ...timeouts, applicationName: 'meritum-nightly' });
   const jobsPool = createAppPool(server.url, {
+    ...timeouts,
     role: JOBS_ROLE,
     max: 1,
     applicationName: 'meritum-nightly-jobs',
   });
   try {
-    await runMigrations(server.url);
+    await server.migrate();
+    await checkLoginCannotBypassRls(pool, { production: config.NODE_ENV === 'production', logger });
     const db = createDatabase(pool);
     const analytics = createAnalytics({ db, events: new EventBus(), clock: systemClock, logger });
     const report = await runNightlyRefresh({
       jobsDb: createDatabase(jobsPool),
       refresher: analytics.refresher,
-      cache: analytics.cache,
       clock: systemClock,
       logger,
     });

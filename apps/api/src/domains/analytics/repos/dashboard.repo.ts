@@ -1,4 +1,10 @@
-import { type CacheFigure, ClaimType, IsoDate, STORED_METRIC_KEYS } from '@meritum/shared';
+import {
+  type CacheFigure,
+  ClaimType,
+  IsoDate,
+  MAX_PERIOD_MONTHS,
+  STORED_METRIC_KEYS,
+} from '@meritum/shared';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../../db/client';
@@ -6,6 +12,7 @@ import { withProviderScope } from '../../../db/provider-scope';
 import { parseOrThrow } from '../../../lib/validate';
 import {
   type FreshnessStatus,
+  missingMonthsQuery,
   type StatusRow,
   statusQuery,
   toFreshnessStatus,
@@ -16,11 +23,15 @@ const DashboardRead = z.strictObject({
   end: IsoDate,
   claimType: ClaimType.optional(),
 });
+/** The months of one period, at most. */
+const MonthsToCheck = z.array(IsoDate).max(MAX_PERIOD_MONTHS);
 
 /**
  * What one dashboard request reads, in one statement: the provider's freshness and the period's
  * cache rows that the dashboard sums. Only those rows (totals, or one claim type's, and the
  * code-level ones) and only the four columns it uses, built into one JSON value by PostgreSQL.
+ * With `check`, the months (first days) the cache may not hold, it also says which of them it
+ * is missing (`missingMonthsQuery`), from the same snapshot.
  */
 export class DashboardRepo {
   constructor(private readonly db: Database) {}
@@ -28,14 +39,16 @@ export class DashboardRepo {
   async read(
     providerId: string,
     range: { start: string; end: string; claimType?: ClaimType | undefined },
-  ): Promise<{ status: FreshnessStatus; rows: CacheFigure[] }> {
+    check: readonly string[] = [],
+  ): Promise<{ status: FreshnessStatus; rows: CacheFigure[]; missingMonths: string[] }> {
     const { start, end, claimType } = parseOrThrow(DashboardRead, range, 'dashboard range');
+    const months = parseOrThrow(MonthsToCheck, check, 'months to check');
     const dimensions = claimType
       ? sql`c.dimensions @> ${JSON.stringify({ claim_type: claimType })}::jsonb`
       : sql`(c.dimensions = '{}'::jsonb or c.dimensions ? 'health_service_code')`;
     return withProviderScope(this.db, providerId, async (tx) => {
       const { rows } = await tx.execute<
-        StatusRow & { rows: Array<[string, string, object, string]> }
+        StatusRow & { rows: Array<[string, string, object, string]>; missing_months: string[] }
       >(sql`
         with status as (${statusQuery(providerId)})
         select status.*,
@@ -45,7 +58,8 @@ export class DashboardRepo {
                  where c.provider_id = ${providerId}
                    and c.metric_key = any(${sql.param([...STORED_METRIC_KEYS])}::text[])
                    and c.period_start >= ${start} and c.period_end <= ${end}
-                   and ${dimensions}) as rows
+                   and ${dimensions}) as rows,
+               ${missingMonthsQuery(providerId, months)} as missing_months
         from status`);
       const row = rows[0];
       return {
@@ -57,6 +71,7 @@ export class DashboardRepo {
           dimensions: dims as CacheFigure['dimensions'],
           value,
         })),
+        missingMonths: row?.missing_months ?? [],
       };
     });
   }

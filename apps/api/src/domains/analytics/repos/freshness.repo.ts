@@ -1,4 +1,4 @@
-import { analyticsDirtyMonths, analyticsRefreshState } from '@meritum/shared';
+import { analyticsDirtyMonths, analyticsRefreshState, BUSINESS_TIME_ZONE } from '@meritum/shared';
 import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
 import { withProviderScope } from '../../../db/provider-scope';
@@ -43,6 +43,42 @@ export function statusQuery(providerId: string): SQL {
                       and l.objid = hashtext(${providerId})::oid) as refreshing
     from (select 1) one
     left join analytics_refresh_state s on s.provider_id = ${providerId}`;
+}
+
+/**
+ * One JSON array: the months of `months` (first days) whose figures the cache does not hold,
+ * those with a counted claim (any state but draft by service month, or paid in that Edmonton
+ * month) and no cache row at all. A refresh writes and deletes a month's rows all together, and
+ * a month with a counted claim has at least one row, so a month with a row was computed (and is
+ * current unless dirty), and a month without a counted claim is all zeros, computed or not. Each
+ * month costs one index probe of the cache (by period end) and, only when it has no row, two of
+ * the claims (by date of service, by payment time), each stopping at the first row; no claim is
+ * summed.
+ */
+export function missingMonthsQuery(providerId: string, months: readonly string[]): SQL {
+  if (months.length === 0) return sql`'[]'::json`;
+  // The cache's probe is a scalar subquery: written as NOT EXISTS (or EXISTS), PostgreSQL hashes
+  // every cache row of the provider instead of probing once per month. The CASE probes the
+  // claims only for a month without rows.
+  return sql`(
+    select coalesce(json_agg(m.month::text order by m.month), '[]'::json)
+    from unnest(${sql.param([...months])}::date[]) as m(month)
+    cross join lateral (select (m.month + interval '1 month')::date as next) n
+    where case when (select true from analytics_cache c
+                      where c.provider_id = ${providerId}
+                        and c.period_end = n.next - 1 and c.period_start = m.month
+                      limit 1)
+               then false
+               else exists (select 1 from claims k
+                             where k.provider_id = ${providerId}
+                               and k.date_of_service >= m.month and k.date_of_service < n.next
+                               and k.state <> 'draft')
+                    or exists (select 1 from claims k
+                                where k.provider_id = ${providerId}
+                                  and k.paid_at >= (m.month::timestamp at time zone ${BUSINESS_TIME_ZONE})
+                                  and k.paid_at < (n.next::timestamp at time zone ${BUSINESS_TIME_ZONE})
+                                  and k.state in ('paid', 'adjusted'))
+          end)`;
 }
 
 export function toFreshnessStatus(row: StatusRow | undefined): FreshnessStatus {

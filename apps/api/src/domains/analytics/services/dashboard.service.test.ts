@@ -5,9 +5,11 @@ import {
   useAnalyticsHarnesses,
   waitForAdvisoryLock,
 } from '../../../../test/analytics-harness';
+import { dashboardFromClaims } from '../../../../test/dashboard-reference';
 import { useTestDatabase } from '../../../../test/db';
-import { createProvider, ownerQuery } from '../../../../test/factories';
+import { createProvider, ownerQuery, rowsOf } from '../../../../test/factories';
 import { REFRESH_LOCK_NAMESPACE } from './refresh-lock';
+import { retentionWindow } from './retention';
 
 const ctx = useTestDatabase();
 const { harness, otherInstance } = useAnalyticsHarnesses(ctx);
@@ -334,5 +336,134 @@ describe('dashboard figures', () => {
       rejectionRate: null,
       avgDaysToPayment: null,
     });
+  });
+});
+
+// The harness's clock stands in November 2026: the window runs from December 2024.
+describe('periods before the 24-month window', () => {
+  const spring2023 = { period: 'custom' as const, start: '2023-04-01', end: '2023-06-30' };
+  const SPRING = { start: '2023-04-01', end: '2023-06-30' };
+
+  /** The calculator's calls and the provider's refreshes so far. */
+  async function watch(h: ReturnType<typeof analyticsHarness>, p: string) {
+    return { calls: h.computeCalls.length, refreshes: await h.analytics.freshness.refreshCount(p) };
+  }
+
+  it('computes a period once, then serves it from the cache without recomputing it', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
+    await submitted(h.unhooked, p, { dateOfService: '2023-06-30', claimType: 'WCB' });
+    await submitted(h.unhooked, p); // November 2026
+
+    const first = await h.analytics.dashboard.getDashboard(p, spring2023);
+    expect(first.freshness.state).toBe('cold');
+    expect(first.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, SPRING));
+    const before = await watch(h, p);
+
+    for (const claimType of [undefined, 'AHCIP', 'WCB'] as const) {
+      for (let i = 0; i < 3; i++) {
+        const again = await h.analytics.dashboard.getDashboard(p, spring2023, { claimType });
+        expect(again.freshness.state).toBe('fresh');
+        expect(again.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, SPRING, claimType));
+      }
+    }
+    expect(await watch(h, p)).toEqual(before);
+  });
+
+  it('computes before answering only the months with claims that the cache does not hold', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
+    await h.analytics.refresher.refreshProvider(p, { months: retentionWindow(h.clock) });
+    // As the nightly job used to: every row before the window deleted.
+    await h.analytics.cache.deleteExpiredEntries(p, '2024-12-01');
+    expect((await rowsOf(ctx.admin, p)).some((r) => r.period_start === '2023-05-01')).toBe(false);
+    const calls = h.computeCalls.length;
+
+    const read = await h.analytics.dashboard.getDashboard(p, spring2023);
+
+    expect(read.freshness.state).toBe('cold');
+    expect(h.computeCalls.slice(calls).map((c) => c.months)).toEqual([['2023-05-01']]);
+    expect(read.metrics.claimsCount).toBe(1);
+    expect((await h.analytics.dashboard.getDashboard(p, spring2023)).freshness.state).toBe('fresh');
+    expect(h.computeCalls).toHaveLength(calls + 1);
+  });
+
+  it('shows a claim changed in a stored month on the next reads: stale at once, then fresh', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    const id = await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
+    await h.analytics.dashboard.getDashboard(p, spring2023);
+    // The process dies between this commit and its hook: only the dirty month tells.
+    await h.unhooked.transition(p, id, { to: 'rejected' });
+    await submitted(h.unhooked, p, { dateOfService: '2023-05-30', feeSubmitted: '12.34' });
+
+    const stale = await h.analytics.dashboard.getDashboard(p, spring2023);
+    expect(stale.freshness.state).toBe('stale');
+    expect(stale.metrics).toMatchObject({ claimsCount: 1, rejectedCount: 0 });
+
+    await refreshSettled(h.analytics, p);
+    const fresh = await h.analytics.dashboard.getDashboard(p, spring2023);
+    expect(fresh.freshness.state).toBe('fresh');
+    expect(fresh.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, SPRING));
+    expect(fresh.metrics).toMatchObject({ claimsCount: 2, rejectedCount: 1 });
+
+    // Through the hook, as a live process tells it: the next read is fresh and has it.
+    await submitted(h.claims, p, { dateOfService: '2023-06-15', claimType: 'WCB' });
+    await h.analytics.scheduler.idle();
+    const told = await h.analytics.dashboard.getDashboard(p, spring2023, { claimType: 'WCB' });
+    expect(told.freshness.state).toBe('fresh');
+    expect(told.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, SPRING, 'WCB'));
+    expect(told.metrics.claimsCount).toBe(1);
+  });
+
+  it('never recomputes months without claims: none ever, drafts only, or every claim deleted', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p);
+    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    await h.claims.create(p, claim({ dateOfService: '2019-03-05' })); // a draft counts nowhere
+    const gone = await submitted(h.claims, p, { dateOfService: '2019-07-05' });
+    await h.claims.remove(p, gone);
+    await h.analytics.scheduler.idle();
+    const before = await watch(h, p);
+
+    for (const period of [
+      { period: 'custom' as const, start: '2019-01-01', end: '2020-12-31' },
+      { period: 'custom' as const, start: '1900-01-01', end: '1900-12-31' },
+    ]) {
+      for (let i = 0; i < 3; i++) {
+        const read = await h.analytics.dashboard.getDashboard(p, period);
+        expect(read.freshness.state).toBe('fresh');
+        expect(read.metrics).toMatchObject({ claimsCount: 0, billedAmount: '0.00', paidCount: 0 });
+      }
+    }
+    expect(await watch(h, p)).toEqual(before);
+  });
+
+  it('recomputes the months asked for with the window once the cache is an hour old', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
+    await h.analytics.dashboard.getDashboard(p, spring2023);
+    await ownerQuery(
+      ctx.admin,
+      p,
+      `update analytics_refresh_state set refreshed_at = now() - interval '61 minutes' where provider_id = $1`,
+      [p],
+    );
+    const calls = h.computeCalls.length;
+
+    const stale = await h.analytics.dashboard.getDashboard(p, spring2023);
+    expect(stale.freshness.state).toBe('stale');
+    expect(stale.metrics.claimsCount).toBe(1);
+    await refreshSettled(h.analytics, p);
+
+    const behind = h.computeCalls.slice(calls).map((c) => c.months);
+    expect(behind).toEqual([
+      ['2023-04-01', '2023-05-01', '2023-06-01', ...retentionWindow(h.clock)],
+    ]);
+    expect((await h.analytics.dashboard.getDashboard(p, spring2023)).freshness.state).toBe('fresh');
   });
 });

@@ -12,7 +12,7 @@ import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
 import { summarise } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
-import { retentionWindow } from './retention';
+import { monthsBeforeWindow, retentionWindow } from './retention';
 
 /** What GET /analytics/dashboard answers; its schema lives in packages/shared. */
 export type Dashboard = DashboardResponse;
@@ -28,18 +28,26 @@ export interface DashboardServiceDeps {
 
 /**
  * The physician's dashboard, read from the cache alone. Fresh values are served as they are;
- * stale ones at once, with a refresh behind them; a cold cache is computed before answering.
+ * stale ones at once, with a refresh behind them; a cold cache, or a month before the window
+ * never computed, is computed before answering, and kept.
  */
 export function createDashboardService(deps: DashboardServiceDeps) {
   const { reads, refresher, clock, logger } = deps;
   const maxAgeMs = (deps.maxAgeMinutes ?? 60) * 60_000;
 
-  /** The state of the figures just read; a stale read starts a refresh behind it. */
-  function judge(providerId: string, status: FreshnessStatus, months: string[]) {
-    const window = retentionWindow(clock);
-    const outside = months.filter((m) => m < (window[0] ?? m));
-    if (status.cacheVersion === null || outside.length > 0) {
-      const needed = status.cacheVersion === null ? [...window, ...outside] : outside;
+  /**
+   * The state of the figures just read; a stale read starts a refresh behind it. Months before
+   * the window follow the same rules once computed: only those `missing` (never computed) are
+   * cold, and an hour-old cache recomputes the ones asked for with the window.
+   */
+  function judge(
+    providerId: string,
+    status: FreshnessStatus,
+    months: { window: string[]; earlier: string[]; missing: string[] },
+  ) {
+    const { window, earlier, missing } = months;
+    if (status.cacheVersion === null || missing.length > 0) {
+      const needed = status.cacheVersion === null ? [...window, ...missing] : missing;
       return { state: 'cold' as const, needed };
     }
     if (status.refreshing || refresher.isRefreshing(providerId)) {
@@ -48,9 +56,11 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     const aged = status.ageSeconds === null || status.ageSeconds * 1000 > maxAgeMs;
     const changed = status.dirtyMonths > 0 || status.cacheVersion !== status.dataVersion;
     if (!aged && !changed) return { state: 'fresh' as const };
-    refresher.refreshProvider(providerId, aged ? { months: window } : {}).catch((err: unknown) => {
-      logger.error({ err, providerId }, 'background analytics refresh failed');
-    });
+    refresher
+      .refreshProvider(providerId, aged ? { months: [...window, ...earlier] } : {})
+      .catch((err: unknown) => {
+        logger.error({ err, providerId }, 'background analytics refresh failed');
+      });
     return { state: 'stale' as const };
   }
 
@@ -74,9 +84,15 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       const period = resolvePeriod(query.period, clock, query);
       const months = monthsBetween(period.start, period.end);
       const range = { ...period, claimType: filter.claimType };
-      // One statement: the status and the rows it describes, from one snapshot.
-      let read = await reads.read(providerId, range);
-      const verdict = judge(providerId, read.status, months);
+      const window = retentionWindow(clock);
+      const earlier = monthsBeforeWindow(window, months);
+      // One statement: the status, the rows it describes and the missing months, one snapshot.
+      let read = await reads.read(providerId, range, earlier);
+      const verdict = judge(providerId, read.status, {
+        window,
+        earlier,
+        missing: read.missingMonths,
+      });
       if (verdict.state === 'cold') {
         await refreshNow(providerId, verdict.needed);
         read = await reads.read(providerId, range);

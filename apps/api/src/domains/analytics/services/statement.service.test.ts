@@ -84,17 +84,66 @@ describe('creating a statement', () => {
     expect(statement.state).toBe('current');
   });
 
-  it('recomputes months before the cache’s 24-month window for the statement', async () => {
+  it('computes months before the cache’s 24-month window once, then reads them from the cache', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.claims, p, '2023-05-09');
+    await submitted(h.unhooked, p, '2023-05-09');
+    await submitted(h.unhooked, p, '2023-06-12', 'WCB');
+    const range = { start: '2023-04-01', end: '2023-06-30' };
+    const spring = { period: 'custom' as const, ...range };
+
+    const first = await h.analytics.statements.create(p, spring);
+    const calls = h.computeCalls.length;
+    const again = await h.analytics.statements.create(p, spring);
+    const wcb = await h.analytics.statements.create(p, { ...spring, claimType: 'WCB' });
+
+    for (const statement of [first, again]) {
+      expect(statement.figures.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, range));
+      expect(statement).toMatchObject({ state: 'current', claimsCountAtGeneration: 2 });
+    }
+    expect(wcb.figures.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, range, 'WCB'));
+    // Each later statement refreshed nothing but its (no) dirty months.
+    expect(h.computeCalls.slice(calls).map((c) => c.months)).toEqual([[], []]);
+  });
+
+  it('has a claim changed in a month before the window in its re-run, matching the claims', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    const id = await submitted(h.claims, p, '2023-05-09');
     await h.analytics.scheduler.idle();
     const range = { start: '2023-04-01', end: '2023-06-30' };
+    const created = await h.analytics.statements.create(p, { period: 'custom', ...range });
 
-    const statement = await h.analytics.statements.create(p, { period: 'custom', ...range });
+    // A process that died between its commits and the refresh: only the triggers know.
+    await h.unhooked.transition(p, id, { to: 'paid' });
+    await submitted(h.unhooked, p, '2023-05-31', 'WCB');
+    expect((await h.analytics.statements.get(p, created.id)).state).toBe('changed');
+    const rerun = await h.analytics.statements.create(p, { period: 'custom', ...range });
 
-    expect(statement.figures.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, range));
-    expect(statement.figures.metrics.claimsCount).toBe(1);
+    expect(rerun.figures.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, range));
+    expect(rerun).toMatchObject({ id: created.id, state: 'current', claimsCountAtGeneration: 2 });
+    // Paid today: assessed in its month of service, its payment outside the period.
+    expect(rerun.figures.metrics).toMatchObject({ assessedCount: 1, paidCount: 0 });
+  });
+
+  it('computes a month before the window whose rows are gone, even one holding only payments', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    // Billed in April 2023, paid in May: May counts no claim, only a payment.
+    h.clock.set(new Date('2023-04-28T18:00:00Z'));
+    const id = await submitted(h.claims, p, '2023-04-27');
+    h.clock.set(new Date('2023-05-10T18:00:00Z'));
+    await h.claims.transition(p, id, { to: 'paid' });
+    h.clock.set(new Date('2026-11-21T18:00:00Z'));
+    await h.analytics.scheduler.idle();
+    // As the nightly job used to: every row before the window deleted.
+    await h.analytics.cache.deleteExpiredEntries(p, '2024-12-01');
+    const may = { start: '2023-05-01', end: '2023-05-31' };
+
+    const statement = await h.analytics.statements.create(p, { period: 'custom', ...may });
+
+    expect(statement.figures.metrics).toEqual(await dashboardFromClaims(ctx.admin, p, may));
+    expect(statement.figures.metrics).toMatchObject({ claimsCount: 0, paidCount: 1 });
   });
 
   it('gives up with ANALYTICS_BUSY while another instance keeps the refresh lock', async () => {

@@ -16,7 +16,7 @@ import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { StatementKey, StatementRepo, StatementRow } from '../repos/statement.repo';
 import { summarise } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
-import { retentionWindow } from './retention';
+import { monthsBeforeWindow, retentionWindow } from './retention';
 import { checkStatement, statementMaxAgeMs } from './statement-check';
 import { statementSha256 } from './statement-content';
 import { toListItem, toStatement } from './statement-views';
@@ -85,9 +85,10 @@ export function createStatementService(deps: StatementServiceDeps) {
   }
 
   /**
-   * The period's figures from the cache, once no claim change is left unrefreshed: the cache
-   * rows, the data version and a direct count of the period's claims, read in one snapshot.
-   * Months the cache does not keep (before its 24-month window) are recomputed every time.
+   * The period's figures from the cache, once no claim change is left unrefreshed and no month
+   * of it is missing: the cache rows, the missing months before the window, the data version and
+   * a direct count of the period's claims, read in one snapshot. A month before the window is
+   * computed the first time it is missing, and read from the cache after that.
    */
   async function freeze(
     providerId: string,
@@ -95,9 +96,9 @@ export function createStatementService(deps: StatementServiceDeps) {
   ): Promise<{ figures: PeriodFigures; dataVersion: string; claimsCount: number }> {
     const months = monthsBetween(key.start, key.end);
     const window = retentionWindow(clock);
-    const outside = months.filter((m) => m < (window[0] ?? m));
+    const earlier = monthsBeforeWindow(window, months);
     const claimType = key.claimType === 'all' ? undefined : key.claimType;
-    let recompute = outside;
+    let recompute: string[] = [];
     for (let attempt = 0; attempt < FREEZE_ATTEMPTS; attempt++) {
       const outcome = await refresher.refreshProvider(providerId, {
         months: recompute,
@@ -111,14 +112,19 @@ export function createStatementService(deps: StatementServiceDeps) {
         async (tx) => {
           const r = repos(tx);
           return {
-            read: await r.dashboard.read(providerId, { ...key, claimType }),
+            read: await r.dashboard.read(providerId, { ...key, claimType }, earlier),
             claimsCount: await r.statements.claimsCount(providerId, key),
           };
         },
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
       );
       if (read.status.cacheVersion === null) {
-        recompute = [...window, ...outside];
+        recompute = [...window, ...read.missingMonths];
+        continue;
+      }
+      // Months never computed (or whose rows were deleted): compute them, then read again.
+      if (read.missingMonths.length > 0) {
+        recompute = read.missingMonths;
         continue;
       }
       // A claim changed after the refresh read the claims: refresh again.
