@@ -4,6 +4,7 @@ import pino from 'pino';
 import { buildApp } from '../src/app';
 import { createAppPool, createDatabase } from '../src/db/client';
 import { createServices } from '../src/services';
+import { NO_LIMITS } from '../test/no-limits';
 
 /**
  * One API instance for multi-instance.bench.ts: the real app (createServices + buildApp) on the
@@ -33,8 +34,8 @@ async function main() {
     },
     pino.destination(2),
   );
-  const services = createServices({ db, clock: systemClock, logger });
-  const app = await buildApp({ db, services });
+  const services = createServices({ db, pool, clock: systemClock, logger });
+  const app = await buildApp({ db, services, options: { limits: NO_LIMITS } });
 
   const responses: Record<string, number> = {};
   app.server.on('request', (request, response) => {

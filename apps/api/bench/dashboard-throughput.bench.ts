@@ -7,6 +7,7 @@ import { APP_ROLE } from '../src/db/client';
 import { DashboardRepo } from '../src/domains/analytics/repos/dashboard.repo';
 import { SESSION_COOKIE } from '../src/plugins/sessions';
 import { createServices } from '../src/services';
+import { NO_LIMITS } from '../test/no-limits';
 import { type Benchmark, round } from './harness';
 import { type HttpLoadRun, type HttpLoadSummary, runHttpLoad, summariseRuns } from './http-load';
 import { seedSyntheticClaims } from './synthetic-claims';
@@ -53,8 +54,8 @@ export const dashboardThroughput: Benchmark = {
     await ctx.admin.query('vacuum analyze claims');
 
     const logger = pino({ level: 'silent' });
-    const services = createServices({ db: ctx.db, clock: systemClock, logger });
-    const app = await buildApp({ db: ctx.db, services });
+    const services = createServices({ db: ctx.db, pool: ctx.pool, clock: systemClock, logger });
+    const app = await buildApp({ db: ctx.db, services, options: { limits: NO_LIMITS } });
     // One session-level setting instead of a transaction per request: row-level security
     // still applies (meritum_app, app.provider_id), in a single round trip.
     const baselinePool = new pg.Pool({
@@ -228,9 +229,15 @@ async function sessionFor(admin: pg.Pool, origin: string, providerId: string): P
       billingNumber: `BENCH-${process.pid}`,
     }),
   });
-  const profile = (await signup.json()) as { providerId?: string };
-  if (signup.status !== 201 || !profile.providerId)
-    throw new Error(`signup: ${signup.status} ${JSON.stringify(profile)}`);
+  if (signup.status !== 202) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+  const signedIn = await fetch(`${origin}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  const profile = (await signedIn.json()) as { providerId?: string };
+  if (signedIn.status !== 200 || !profile.providerId)
+    throw new Error(`login: ${signedIn.status} ${JSON.stringify(profile)}`);
 
   const client = await admin.connect();
   try {

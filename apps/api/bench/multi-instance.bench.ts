@@ -188,19 +188,31 @@ async function runPhase(
   const physicians: Physician[] = [];
   for (let i = 0; i < size.physicians; i++) {
     const { target, tally } = next();
-    const response = await call(target, tally, 'POST', '/api/v1/auth/signup', undefined, {
+    const credentials = {
       email: `instance.${tag}.${i}.${process.pid}@example.ca`,
       password: 'correct horse battery staple',
+    };
+    const signup = await call(target, tally, 'POST', '/api/v1/auth/signup', undefined, {
+      ...credentials,
       name: `Dr. Instance ${tag} ${i}`,
       billingNumber: `MI-${tag}-${i}-${process.pid}`.slice(0, 20),
     });
+    if (signup.status !== 202) throw new Error(`signup: ${signup.status}`);
+    const response = await call(
+      target,
+      tally,
+      'POST',
+      '/api/v1/auth/login',
+      undefined,
+      credentials,
+    );
     const cookie = response.headers
       ?.getSetCookie()
       .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
       ?.split(';')[0];
     const providerId = (response.body as { providerId?: string } | null)?.providerId;
-    if (response.status !== 201 || !cookie || !providerId)
-      throw new Error(`signup: ${response.status}`);
+    if (response.status !== 200 || !cookie || !providerId)
+      throw new Error(`login: ${response.status}`);
     physicians.push({ providerId, cookie });
   }
   const providers = physicians.map((p) => p.providerId);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -15,28 +14,49 @@ import { analyticsRoutes } from './domains/analytics/routes/analytics.routes';
 import { statementsRoutes } from './domains/analytics/routes/statements.routes';
 import { authRoutes } from './domains/auth/routes/auth.routes';
 import { claimsRoutes } from './domains/claims/routes/claims.routes';
+import type { Limit } from './lib/rate-limit';
 import { errorsPlugin, sendError } from './plugins/errors';
 import { responseSerializerCompiler } from './plugins/response-serializer';
 import { sessionsPlugin } from './plugins/sessions';
+import { trustedProxies } from './plugins/trusted-proxies';
 import { healthRoutes } from './routes/health.routes';
 import type { Services } from './services';
 
-type RateLimit = { max: number; timeWindow: string };
+/** Requests per client address (login, sign-up) or per physician (the routes that recompute). */
+export interface RouteLimits {
+  login: Limit;
+  signup: Limit;
+  refresh: Limit;
+  validation: Limit;
+  statements: Limit;
+}
+
+export const DEFAULT_ROUTE_LIMITS: RouteLimits = {
+  login: { max: 10, windowSeconds: 60 },
+  signup: { max: 5, windowSeconds: 60 * 60 },
+  refresh: { max: 6, windowSeconds: 60 },
+  validation: { max: 6, windowSeconds: 60 },
+  statements: { max: 30, windowSeconds: 60 },
+};
 
 export interface AppOptions {
   /** The process's logger (src/lib/logger.ts); none when absent. */
   logger?: FastifyBaseLogger;
   /** Secure cookies: on in production, off for plain-HTTP development and tests. */
   secureCookies?: boolean;
-  loginRateLimit?: RateLimit;
-  refreshRateLimit?: RateLimit;
-  /** Creating and exporting statements, per client address. */
-  statementRateLimit?: RateLimit;
+  /** Each absent limit is its DEFAULT_ROUTE_LIMITS entry. */
+  limits?: Partial<RouteLimits>;
   /**
-   * Which peers' X-Forwarded-* headers count (Fastify's trustProxy): the web app's same-origin
-   * proxy forwards its host, scheme and client address. None trusted when absent.
+   * Which peers' X-Forwarded-* headers count (addresses, CIDRs or loopback/linklocal/
+   * uniquelocal, comma-separated): the web app's same-origin proxy forwards its host, scheme
+   * and client address. None trusted when absent.
    */
   trustProxy?: string | false;
+  /**
+   * How many proxies in a row are believed, from the socket's peer outwards (default 1): the
+   * client is the address the last trusted proxy saw, whatever a client wrote before it.
+   */
+  trustedHops?: number;
 }
 
 /**
@@ -55,7 +75,9 @@ export async function buildApp({
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
-    trustProxy: options.trustProxy || false,
+    trustProxy: options.trustProxy
+      ? trustedProxies(options.trustProxy, options.trustedHops ?? 1)
+      : false,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: sendError,
@@ -66,11 +88,13 @@ export async function buildApp({
   app.setSerializerCompiler(responseSerializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Answers are a physician's own (figures, claims, profile) or about their session: never
+    // kept by a browser or a shared cache. The API's documentation UI is the exception.
+    if (!request.url.startsWith('/docs')) reply.header('cache-control', 'no-store');
   });
 
   await app.register(errorsPlugin);
   await app.register(helmet);
-  await app.register(rateLimit, { global: false });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -89,23 +113,25 @@ export async function buildApp({
   });
 
   await app.register(healthRoutes, { db });
+  const limits = { ...DEFAULT_ROUTE_LIMITS, ...options.limits };
+  const limit = (name: keyof RouteLimits) => services.requestLimit(name, limits[name]);
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',
     auth: services.auth,
-    loginRateLimit: options.loginRateLimit ?? { max: 10, timeWindow: '1 minute' },
+    limits: { login: limit('login'), signup: limit('signup') },
   });
   await app.register(claimsRoutes, { prefix: '/api/v1/claims', claims: services.claims });
   await app.register(analyticsRoutes, {
     prefix: '/api/v1/analytics',
     analytics: services.analytics,
     validation: services.validation,
-    refreshRateLimit: options.refreshRateLimit ?? { max: 6, timeWindow: '1 minute' },
+    limits: { refresh: limit('refresh'), validation: limit('validation') },
   });
   await app.register(statementsRoutes, {
     prefix: '/api/v1/analytics/statements',
     statements: services.analytics.statements,
     exports: services.analytics.statementExports,
-    rateLimit: options.statementRateLimit ?? { max: 30, timeWindow: '1 minute' },
+    limit: limit('statements'),
   });
   return app;
 }

@@ -15,7 +15,7 @@ import { ownerQuery, rowsOf } from '../test/factories';
 import { readPdf } from '../test/statement-files';
 
 const ctx = useTestDatabase();
-const app = useApp(ctx, { refreshRateLimit: { max: 10_000, timeWindow: '1 minute' } });
+const app = useApp(ctx);
 
 type Agent = supertest.Agent;
 

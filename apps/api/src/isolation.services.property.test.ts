@@ -36,13 +36,15 @@ const RUNS_PER_WALL = 75;
 // The dashboard's clock stays at NOW, so the cache's window stays Dec 2024 - Nov 2026. Each
 // provider bills on a clock of its own that only moves forward (a payment never precedes its
 // submission), from after its seeded histories' last step (early November at the latest) to the
-// end of November; odd hours put some changes on another UTC date than Edmonton's.
+// end of November; odd hours put some changes on another UTC date than Edmonton's. Dates of
+// service (month edges) lie before the billing clocks start: a date of service is never after
+// today.
 const NOW = new Date('2026-11-21T18:00:00Z');
 const FIRST_INSTANT = Date.parse('2026-11-08T06:30:00Z');
 const LAST_INSTANT = Date.parse('2026-11-30T23:30:00Z'); // 16:30 on Nov 30 in Edmonton
 const HOUR = 3_600_000;
 const ADVANCES_IN_HOURS = [0, 5, 23, 49, 71];
-const SERVICE_DATES = ['2026-09-30', '2026-10-01', '2026-11-15', '2026-11-30'];
+const SERVICE_DATES = ['2026-09-30', '2026-10-01', '2026-10-31', '2026-11-01'];
 /** Codes of one provider alone, and one code all three bill. */
 const codesOf = (provider: number) => [`P${provider}1.00A`, `P${provider}2.00A`, '03.03A'];
 const PERIODS: Array<{ period: PeriodOption; start?: string; end?: string }> = [

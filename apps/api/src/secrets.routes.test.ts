@@ -46,7 +46,13 @@ beforeAll(async () => {
     end $$;
     create trigger refuse_test_user before insert on users
       for each row execute function refuse_test_user();`);
-  env.services = createServices({ db: ctx.db, clock: systemClock, logger, coalesceMs: 20 });
+  env.services = createServices({
+    db: ctx.db,
+    pool: ctx.pool,
+    clock: systemClock,
+    logger,
+    coalesceMs: 20,
+  });
   const claims = {
     ...env.services.claims,
     // A bug in a service: a statement that fails, holding the provider and the claim id.
@@ -58,7 +64,7 @@ beforeAll(async () => {
       throw new Error('unreachable');
     },
   };
-  const options = { logger, loginRateLimit: { max: 10_000, timeWindow: '1 minute' } };
+  const options = { logger, limits: { login: { max: 10_000, windowSeconds: 60 } } };
   env.app = await buildApp({
     db: ctx.db,
     services: { ...env.services, claims },
@@ -70,7 +76,13 @@ beforeAll(async () => {
   const db = createDatabase(env.unreachablePool);
   env.unreachable = await buildApp({
     db,
-    services: createServices({ db, clock: systemClock, logger, coalesceMs: 20 }),
+    services: createServices({
+      db,
+      pool: env.unreachablePool,
+      clock: systemClock,
+      logger,
+      coalesceMs: 20,
+    }),
     options,
   });
   await env.unreachable.ready();
@@ -135,8 +147,12 @@ describe('error bodies', () => {
 
 async function signUp(details: ReturnType<typeof credentials>) {
   const agent = supertest.agent(env.app.server);
-  const response = await agent.post('/api/v1/auth/signup').send(details);
-  expect(response.status, response.text).toBe(201);
+  const signup = await agent.post('/api/v1/auth/signup').send(details);
+  expect(signup.status, signup.text).toBe(202);
+  const response = await agent
+    .post('/api/v1/auth/login')
+    .send({ email: details.email, password: details.password });
+  expect(response.status, response.text).toBe(200);
   return { agent, token: tokenOf(response), providerId: response.body.providerId as string };
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app';
 import { type Config, loadConfig } from './config';
 import { createAppPool, createDatabase, JOBS_ROLE } from './db/client';
-import { runMigrations } from './db/migrate';
+import { checkLoginCannotBypassRls } from './db/login-safety';
 import { type DatabaseServer, openDatabaseServer } from './db/provision';
 import { DEMO_PHYSICIANS, seedDemoData } from './demo/demo-data';
 import { runNightlyRefresh } from './domains/analytics/jobs/nightly-refresh.job';
@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
 
   const database = await openDatabaseServer(
-    { databaseUrl: config.DATABASE_URL, dataDir: config.PG_DATA_DIR },
+    {
+      databaseUrl: config.DATABASE_URL,
+      migrationDatabaseUrl: config.MIGRATION_DATABASE_URL,
+      dataDir: config.PG_DATA_DIR,
+    },
     logger,
   );
   try {
@@ -36,8 +40,13 @@ async function main(): Promise<void> {
 async function serve(config: Config, logger: Logger, database: DatabaseServer): Promise<void> {
   const clock = systemClock;
   const onIdleError = (err: Error) => logger.warn({ err }, 'idle database connection lost');
-  const pool = createAppPool(database.url, { onError: onIdleError });
+  const timeouts = {
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
+  const pool = createAppPool(database.url, { ...timeouts, onError: onIdleError });
   const jobsPool = createAppPool(database.url, {
+    ...timeouts,
     role: JOBS_ROLE,
     max: 2,
     applicationName: 'meritum-jobs',
@@ -47,9 +56,11 @@ async function serve(config: Config, logger: Logger, database: DatabaseServer): 
   const jobsDb = createDatabase(jobsPool);
   const services = createServices({
     db,
+    pool,
     clock,
     logger,
     statementMaxAgeHours: config.STATEMENT_MAX_AGE_HOURS,
+    sessions: { idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS },
   });
   const app = await buildApp({
     db,
@@ -58,6 +69,7 @@ async function serve(config: Config, logger: Logger, database: DatabaseServer): 
       logger,
       secureCookies: config.NODE_ENV === 'production',
       trustProxy: config.TRUST_PROXY === 'off' ? false : config.TRUST_PROXY,
+      trustedHops: config.TRUST_PROXY_HOPS,
     },
   });
   const nightly = scheduleNightly(
@@ -65,7 +77,6 @@ async function serve(config: Config, logger: Logger, database: DatabaseServer): 
       runNightlyRefresh({
         jobsDb,
         refresher: services.analytics.refresher,
-        cache: services.analytics.cache,
         clock,
         logger,
       }),
@@ -87,7 +98,8 @@ async function serve(config: Config, logger: Logger, database: DatabaseServer): 
     await database.close();
   });
 
-  await runMigrations(database.url);
+  await database.migrate();
+  await checkLoginCannotBypassRls(pool, { production: config.NODE_ENV === 'production', logger });
   const seeded =
     config.DEMO_DATA === 'on' &&
     (await seedDemoData({ db, jobsDb, refresher: services.analytics.refresher, clock, logger }));

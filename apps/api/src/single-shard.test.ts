@@ -22,6 +22,7 @@ import { useTestDatabase } from '../test/db';
 import {
   classify,
   DISTRIBUTED_TABLES,
+  KEYED_TABLES,
   REFERENCE_TABLES,
   type Routing,
   SCHEMA_FUNCTIONS,
@@ -77,6 +78,8 @@ const SENDS_SQL = /from 'drizzle-orm|\.(transaction|execute|query)\(/;
  */
 const SQL_MODULES: Record<string, string> = {
   'db/client.ts': 'the pools and the Database type: sends nothing itself',
+  'db/embedded.ts': 'sets the embedded superuser’s password at start, before the application',
+  'db/login-role.ts': 'makes the application login as the owner, before the application',
   'db/migrate.ts': 'migrations run as the owner, once, before the application: not routed',
   'db/provision.ts': 'creates the database as the owner, before the application: not routed',
   'db/throwaway-server.ts': 'test and benchmark servers: not the application',
@@ -156,13 +159,15 @@ beforeAll(async () => {
   pools = [pool, jobsPool];
   db = createDatabase(pool);
   jobsDb = createDatabase(jobsPool);
-  services = createServices({ db, clock, logger: silentLogger, coalesceMs: 10 });
+  services = createServices({ db, pool, clock, logger: silentLogger, coalesceMs: 10 });
   app = await buildApp({
     db,
     services,
     options: {
-      loginRateLimit: { max: 10_000, timeWindow: '1 minute' },
-      refreshRateLimit: { max: 10_000, timeWindow: '1 minute' },
+      limits: {
+        login: { max: 10_000, windowSeconds: 60 },
+        refresh: { max: 10_000, windowSeconds: 60 },
+      },
     },
   });
   await app.ready();
@@ -216,9 +221,10 @@ async function runWorkload() {
   const a = await signUp({ http });
   const b = await signUp({ http });
   await physicianDay(a.agent, b.agent);
-  await sessionsEndAndRenew(a.credentials);
   await analyticsOf(a.agent);
   await statementsOf(a.agent, b.agent);
+  // Last of a's requests: the password change and sign-out everywhere end a's sessions.
+  await sessionsEnd(a.credentials);
   await repositoriesDirectly(a.providerId);
   await services.analytics.scheduler.idle();
 
@@ -226,7 +232,6 @@ async function runWorkload() {
   const report = await runNightlyRefresh({
     jobsDb,
     refresher: services.analytics.refresher,
-    cache: services.analytics.cache,
     clock,
     logger: silentLogger,
     pageSize: 2,
@@ -267,9 +272,13 @@ async function physicianDay(agent: Agent, other: Agent) {
   await expectStatus(agent.get('/ready'), 200);
 }
 
-/** Logout, login, a session renewed after 16 days, and one expired after 31. */
-async function sessionsEndAndRenew(credentials: { email: string; password: string }) {
+/**
+ * Logout, login, activity, a password change ending another session, sign out everywhere, and
+ * sessions ending idle and at their absolute lifetime.
+ */
+async function sessionsEnd(credentials: { email: string; password: string }) {
   const agent = http();
+  const other = http();
   const login = { email: credentials.email, password: credentials.password };
   await expectStatus(agent.post('/api/v1/auth/login').send(login), 200);
   await expectStatus(agent.post('/api/v1/auth/logout'), 204);
@@ -279,12 +288,24 @@ async function sessionsEndAndRenew(credentials: { email: string; password: strin
     401,
   );
   await expectStatus(agent.post('/api/v1/auth/login').send(login), 200);
+  await expectStatus(other.post('/api/v1/auth/login').send(login), 200);
   const started = now;
+  const change = (from: string, to: string) =>
+    agent.post('/api/v1/auth/password').send({ currentPassword: from, newPassword: to });
   try {
-    now = new Date(started.getTime() + 16 * 86_400_000);
-    await expectStatus(agent.get('/api/v1/auth/me'), 200); // renewed
-    now = new Date(now.getTime() + 31 * 86_400_000);
-    await expectStatus(agent.get('/api/v1/auth/me'), 401); // expired, and deleted
+    now = new Date(started.getTime() + 5 * 60_000);
+    await expectStatus(agent.get('/api/v1/auth/me'), 200); // activity, recorded
+    await expectStatus(change(login.password, 'a changed passphrase'), 204);
+    await expectStatus(other.get('/api/v1/auth/me'), 401); // ended by the change
+    await expectStatus(change('a changed passphrase', login.password), 204);
+    await expectStatus(agent.post('/api/v1/auth/sign-out-everywhere'), 204);
+    await expectStatus(agent.get('/api/v1/auth/me'), 401);
+    await expectStatus(agent.post('/api/v1/auth/login').send(login), 200);
+    now = new Date(now.getTime() + 31 * 60_000);
+    await expectStatus(agent.get('/api/v1/auth/me'), 401); // idle, and deleted
+    await expectStatus(agent.post('/api/v1/auth/login').send(login), 200);
+    now = new Date(now.getTime() + 13 * 3_600_000);
+    await expectStatus(agent.get('/api/v1/auth/me'), 401); // past its lifetime, and deleted
   } finally {
     now = started;
   }
@@ -295,7 +316,7 @@ async function analyticsOf(agent: Agent) {
   const today = edmontonDateString(now);
   const custom = [
     { start: monthsAgo(5), end: today },
-    // Reaches before the 24-month window: those months are computed on demand.
+    // Reaches before the 24-month window: those months are computed on demand, then stored.
     { start: monthsAgo(27), end: monthsAgo(20) },
   ];
   for (const claimType of [undefined, ...CLAIM_TYPES]) {
@@ -336,7 +357,7 @@ async function statementsOf(agent: Agent, other: Agent) {
   for (const body of [
     { period: 'year_to_date' },
     { period: 'last_12_months', claimType: 'WCB' },
-    // Reaches before the 24-month window: those months are recomputed for it.
+    // Reaches before the 24-month window: its months missing from the cache are computed for it.
     { period: 'custom', start: monthsAgo(27), end: monthsAgo(20), claimType: 'AHCIP' },
   ]) {
     ids.push((await expectStatus(agent.post(base).send(body), 201)).body.id);
@@ -519,6 +540,8 @@ describe('the Citus plan: one provider, one shard', () => {
                or has_table_privilege('meritum_jobs', c.oid, 'select'))
         order by 1`,
     );
-    expect(tables.map((t) => t.name)).toEqual([...DISTRIBUTED_TABLES, ...REFERENCE_TABLES].sort());
+    expect(tables.map((t) => t.name)).toEqual(
+      [...DISTRIBUTED_TABLES, ...REFERENCE_TABLES, ...KEYED_TABLES.keys()].sort(),
+    );
   });
 });

@@ -10,6 +10,7 @@ import {
 import { useTestDatabase } from '../test/db';
 import { ownerQuery } from '../test/factories';
 import { type HttpSession, signUpOverHttp } from '../test/http-session';
+import { NO_LIMITS } from '../test/no-limits';
 import { type App, buildApp } from './app';
 import { insertSyntheticClaims } from './demo/synthetic-claims';
 import { createServices, type Services } from './services';
@@ -149,13 +150,14 @@ async function connection(index: number, until: number, claims: OwnClaim[]): Pro
 beforeAll(async () => {
   env.services = createServices({
     db: ctx.db,
+    pool: ctx.pool,
     clock: systemClock,
     logger: silentLogger,
   });
   env.app = await buildApp({
     db: ctx.db,
     services: env.services,
-    options: { refreshRateLimit: { max: 1_000_000, timeWindow: '1 minute' } },
+    options: { limits: NO_LIMITS },
   });
   const baseUrl = await env.app.listen({ host: '127.0.0.1', port: 0 });
   env.physicians = [];

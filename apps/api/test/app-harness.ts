@@ -7,6 +7,7 @@ import { insertSyntheticClaims } from '../src/demo/synthetic-claims';
 import { createServices, type Services } from '../src/services';
 import { silentLogger } from './analytics-harness';
 import type { TestDatabase } from './db';
+import { NO_LIMITS } from './no-limits';
 
 let signups = 0;
 
@@ -16,6 +17,7 @@ export function useApp(ctx: TestDatabase, options: AppOptions = {}) {
   beforeAll(async () => {
     handle.services = createServices({
       db: ctx.db,
+      pool: ctx.pool,
       clock: systemClock,
       logger: silentLogger,
       coalesceMs: 20,
@@ -23,7 +25,7 @@ export function useApp(ctx: TestDatabase, options: AppOptions = {}) {
     handle.app = await buildApp({
       db: ctx.db,
       services: handle.services,
-      options: { loginRateLimit: { max: 10_000, timeWindow: '1 minute' }, ...options },
+      options: { ...options, limits: { ...NO_LIMITS, ...options.limits } },
     });
     await handle.app.ready();
     handle.http = () => supertest.agent(handle.app.server);
@@ -35,7 +37,7 @@ export function useApp(ctx: TestDatabase, options: AppOptions = {}) {
   return handle;
 }
 
-/** Signs a new physician up; the returned agent carries the session cookie. */
+/** Signs a new physician up, then in; the returned agent carries the session cookie. */
 export async function signUp(
   app: { http: () => supertest.Agent },
   overrides: Record<string, string> = {},
@@ -49,9 +51,12 @@ export async function signUp(
     ...overrides,
   };
   const agent = app.http();
-  const response = await agent.post('/api/v1/auth/signup').send(credentials);
-  if (response.status !== 201)
-    throw new Error(`signup failed: ${response.status} ${response.text}`);
+  const signup = await agent.post('/api/v1/auth/signup').send(credentials);
+  if (signup.status !== 202) throw new Error(`signup failed: ${signup.status} ${signup.text}`);
+  const response = await agent
+    .post('/api/v1/auth/login')
+    .send({ email: credentials.email, password: credentials.password });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
   return { agent, credentials, providerId: response.body.providerId as string, response };
 }
 

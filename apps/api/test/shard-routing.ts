@@ -29,6 +29,16 @@ export const DISTRIBUTED_TABLES: ReadonlySet<string> = new Set([
 /** Replicated to every node: read where the statement runs; a write goes to every node. */
 export const REFERENCE_TABLES: ReadonlySet<string> = new Set(['providers']);
 
+/**
+ * Tables outside the provider plan, distributed by a column of their own, never joined to
+ * provider data: every statement the application sends them names one value of that column.
+ */
+export const KEYED_TABLES: ReadonlyMap<string, string> = new Map([
+  // rate-limiter-flexible's store: each statement names one key (a limit and a hashed email,
+  // an address or a provider id); its hourly sweep of expired rows is the one that does not.
+  ['rate_limits', 'key'],
+]);
+
 const DISTRIBUTION_COLUMN = 'provider_id';
 
 export type FunctionRouting =

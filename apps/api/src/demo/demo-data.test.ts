@@ -13,7 +13,12 @@ const ctx = useTestDatabase({ own: 'demo' });
 
 describe('demo data', () => {
   it('seeds two physicians with two years of claims on an empty database, once', async () => {
-    const services = createServices({ db: ctx.db, clock: systemClock, logger: silentLogger });
+    const services = createServices({
+      db: ctx.db,
+      pool: ctx.pool,
+      clock: systemClock,
+      logger: silentLogger,
+    });
     const deps = {
       db: ctx.db,
       jobsDb: ctx.jobsDb,

@@ -1,4 +1,4 @@
-import { type Clock, edmontonDateString } from '@meritum/shared';
+import { type Clock, edmontonDateString, SignupRequest } from '@meritum/shared';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
@@ -6,7 +6,8 @@ import { withProviderScope } from '../db/provider-scope';
 import type { RefreshService } from '../domains/analytics/services/refresh.service';
 import { retentionWindow } from '../domains/analytics/services/retention';
 import { AuthRepo } from '../domains/auth/repos/auth.repo';
-import { createAuthService } from '../domains/auth/services/auth.service';
+import { createAccount } from '../domains/auth/services/auth.service';
+import { parseOrThrow } from '../lib/validate';
 import { insertSyntheticClaims } from './synthetic-claims';
 
 export interface DemoPhysician {
@@ -66,8 +67,7 @@ export async function seedDemoData(deps: DemoDeps): Promise<boolean> {
     const until = edmontonDateString(deps.clock.now());
     return deps.db.transaction(async (tx) => {
       const ids: string[] = [];
-      for (const physician of DEMO_PHYSICIANS)
-        ids.push(await seedPhysician(tx, deps.clock, physician, until));
+      for (const physician of DEMO_PHYSICIANS) ids.push(await seedPhysician(tx, physician, until));
       return ids;
     });
   });
@@ -78,15 +78,23 @@ export async function seedDemoData(deps: DemoDeps): Promise<boolean> {
   return seeded.length > 0;
 }
 
-async function seedPhysician(tx: Database, clock: Clock, physician: DemoPhysician, until: string) {
-  const auth = createAuthService({ repo: new AuthRepo(tx), clock });
-  const { providerId, token } = await auth.signup({
-    email: physician.email,
-    password: physician.password,
-    name: physician.name,
-    billingNumber: physician.billingNumber,
-  });
-  await auth.logout(token); // sign-up opens a session nobody holds
+async function seedPhysician(tx: Database, physician: DemoPhysician, until: string) {
+  const account = await createAccount(
+    new AuthRepo(tx),
+    parseOrThrow(
+      SignupRequest,
+      {
+        email: physician.email,
+        password: physician.password,
+        name: physician.name,
+        billingNumber: physician.billingNumber,
+      },
+      'demo physician',
+    ),
+  );
+  // Seeding runs on an empty database only, under a lock: a taken email is a bug.
+  if (!account) throw new Error(`demo physician ${physician.email} already exists`);
+  const { providerId } = account;
   await withProviderScope(tx, providerId, (scoped) =>
     insertSyntheticClaims(scoped, providerId, {
       count: physician.claims,

@@ -1,4 +1,4 @@
-import type { StatementCheck } from '@meritum/shared';
+import { SESSION_END_CODES, type SessionEndCode, type StatementCheck } from '@meritum/shared';
 import type { ZodError } from 'zod';
 
 /** An error the API can explain: a machine-readable code and the HTTP status it maps to. */
@@ -103,5 +103,46 @@ export class StatementMismatchError extends AppError {
 export class AnalyticsBusyError extends AppError {
   constructor() {
     super('ANALYTICS_BUSY', 'the figures are being refreshed; try again in a few seconds', 503);
+  }
+}
+
+/** A limit on requests (per address, account or physician) is spent until `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'too many requests; try again later',
+  ) {
+    super('RATE_LIMITED', message, 429);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor() {
+    super('UNAUTHENTICATED', 'sign in first: no valid session', 401);
+  }
+}
+
+export class ForbiddenOriginError extends AppError {
+  constructor() {
+    super('FORBIDDEN_ORIGIN', 'state-changing requests must come from this site', 403);
+  }
+}
+
+export class InvalidCredentialsError extends AppError {
+  constructor() {
+    super('INVALID_CREDENTIALS', 'email or password is wrong', 401);
+  }
+}
+
+/** A session that was valid once but ended: idle, too old, or ended by its physician. */
+export class SessionEndedError extends AppError {
+  constructor(code: SessionEndCode) {
+    super(code, SESSION_END_CODES[code], 401);
+  }
+}
+
+export class InvalidCurrentPasswordError extends AppError {
+  constructor() {
+    super('INVALID_CURRENT_PASSWORD', 'the current password is wrong', 403);
   }
 }

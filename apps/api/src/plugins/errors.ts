@@ -2,8 +2,8 @@ import { PeriodError } from '@meritum/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isDatabaseUnavailable } from '../db/postgres-errors';
-import { AppError } from '../lib/errors';
+import { isDatabaseUnavailable, isStatementCancelled } from '../db/postgres-errors';
+import { AppError, RateLimitedError } from '../lib/errors';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId: string };
@@ -35,6 +35,7 @@ const clip = (text: string) =>
 /**
  * Answers any error in the one shape: `{ error: { code, message, details?, requestId } }`.
  * Validation is a 400 with the issues; a database out of reach is a 503 DATABASE_UNAVAILABLE;
+ * a statement cancelled by its timeout a 503 DATABASE_TIMEOUT;
  * a 5xx says nothing of its cause (it is logged instead).
  * Also the app's `frameworkErrors`, for the router's errors that no hook sees.
  */
@@ -68,6 +69,7 @@ export function sendError(err: FastifyError, request: FastifyRequest, reply: Fas
   if (err instanceof AppError) {
     // Busy, not broken: the client may try again shortly.
     if (err.statusCode === 503) reply.header('retry-after', '5');
+    if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
     return reply.status(err.statusCode).send(body(err.code, err.message, err.details));
   }
   if (err instanceof PeriodError) return reply.status(400).send(body(err.code, err.message));
@@ -78,6 +80,14 @@ export function sendError(err: FastifyError, request: FastifyRequest, reply: Fas
       .status(503)
       .header('retry-after', '5')
       .send(body('DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly'));
+  }
+  if (isStatementCancelled(err)) {
+    // Held up (a lock, a load), not broken: the statement's transaction was rolled back.
+    request.log.warn({ err }, 'database statement timed out');
+    return reply
+      .status(503)
+      .header('retry-after', '5')
+      .send(body('DATABASE_TIMEOUT', 'the database took too long to answer; try again shortly'));
   }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {

@@ -1,8 +1,8 @@
-import { SESSION_COOKIE } from '@meritum/shared';
+import { BACKGROUND_REQUEST_HEADER, SESSION_COOKIE } from '@meritum/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuthService, SessionOf } from '../domains/auth/services/auth.service';
-import { AppError } from '../lib/errors';
+import { ForbiddenOriginError, SessionEndedError, UnauthenticatedError } from '../lib/errors';
 
 export { SESSION_COOKIE };
 
@@ -11,22 +11,10 @@ declare module 'fastify' {
     session: SessionOf | null;
   }
   interface FastifyInstance {
-    /** preHandler: 401 unless the request carries a valid session. */
+    /** onRequest: 401 unless the request carries a valid session (the code says why not). */
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     setSessionCookie: (reply: FastifyReply, token: string, expiresAt: Date) => void;
     clearSessionCookie: (reply: FastifyReply) => void;
-  }
-}
-
-export class UnauthenticatedError extends AppError {
-  constructor() {
-    super('UNAUTHENTICATED', 'sign in first: no valid session', 401);
-  }
-}
-
-export class ForbiddenOriginError extends AppError {
-  constructor() {
-    super('FORBIDDEN_ORIGIN', 'state-changing requests must come from this site', 403);
   }
 }
 
@@ -51,52 +39,47 @@ export const sessionsPlugin = fp(
       if (origin !== `${request.protocol}://${request.host}`) throw new ForbiddenOriginError();
     });
 
+    const cookieOptions = {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.secure,
+      path: '/',
+    } as const;
     app.decorate('setSessionCookie', (reply: FastifyReply, token: string, expiresAt: Date) => {
-      reply.setCookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.secure,
-        path: '/',
-        expires: expiresAt,
-      });
+      reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, expires: expiresAt });
     });
     app.decorate('clearSessionCookie', (reply: FastifyReply) => {
-      reply.clearCookie(SESSION_COOKIE, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.secure,
-        path: '/',
-      });
+      reply.clearCookie(SESSION_COOKIE, cookieOptions);
     });
 
     app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
       const token = request.cookies[SESSION_COOKIE];
-      const session = await options.auth.validate(token);
-      if (!session) {
-        if (token !== undefined) app.clearSessionCookie(reply); // expired, ended or forged
-        throw new UnauthenticatedError();
+      const check = await options.auth.validate(token, {
+        background: request.headers[BACKGROUND_REQUEST_HEADER] === '1',
+      });
+      if (check && 'session' in check) {
+        request.session = check.session;
+        return;
       }
-      request.session = session;
-    });
-
-    // A renewed session's cookie carries its new expiry.
-    app.addHook('onSend', async (request, reply) => {
-      const token = request.cookies[SESSION_COOKIE];
-      if (request.session?.renewedUntil && token)
-        app.setSessionCookie(reply, token, request.session.renewedUntil);
+      if (token !== undefined) app.clearSessionCookie(reply); // ended, expired or forged
+      throw check ? new SessionEndedError(check.ended) : new UnauthenticatedError();
     });
   },
   { name: 'sessions', dependencies: ['@fastify/cookie'] },
 );
 
+/** The request's session: for routes behind `authenticate`. */
+export function sessionOf(request: FastifyRequest): SessionOf {
+  if (!request.session) throw new UnauthenticatedError();
+  return request.session;
+}
+
 /** The session's provider: for routes behind `authenticate`. */
 export function providerOf(request: FastifyRequest): string {
-  if (!request.session) throw new UnauthenticatedError();
-  return request.session.providerId;
+  return sessionOf(request).providerId;
 }
 
 /** The session's user: who asked, for the audit trail. */
 export function userOf(request: FastifyRequest): string {
-  if (!request.session) throw new UnauthenticatedError();
-  return request.session.userId;
+  return sessionOf(request).userId;
 }

@@ -59,6 +59,8 @@ describe('health, readiness and the API documentation', () => {
       '/api/v1/auth/login',
       '/api/v1/auth/logout',
       '/api/v1/auth/me',
+      '/api/v1/auth/password',
+      '/api/v1/auth/sign-out-everywhere',
       '/api/v1/auth/signup',
       '/api/v1/claims',
       '/api/v1/claims/{id}',

@@ -12,8 +12,10 @@ import {
 } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { RequestLimit } from '../../../lib/rate-limit';
 import { errorResponses as errors } from '../../../lib/responses';
 import { NoBody, NoQuery } from '../../../lib/validate';
+import { perPhysician } from '../../../plugins/limits';
 import { providerOf } from '../../../plugins/sessions';
 import type { Analytics } from '../analytics.module';
 import { retentionWindow } from '../services/retention';
@@ -51,7 +53,8 @@ const RangeQuery = z
 export interface AnalyticsRoutesOptions {
   analytics: Analytics;
   validation: ValidationService;
-  refreshRateLimit: { max: number; timeWindow: string };
+  /** Per physician: the routes that recompute from the claims. */
+  limits: { refresh: RequestLimit; validation: RequestLimit };
 }
 
 /** The dashboard a physician opens, raw cache rows, an on-demand refresh and a consistency check. */
@@ -59,7 +62,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
   app,
   options,
 ) => {
-  const { analytics, validation, refreshRateLimit } = options;
+  const { analytics, validation, limits } = options;
   // Before the body is read or validated: without a session, every request is a 401.
   app.addHook('onRequest', app.authenticate);
 
@@ -109,7 +112,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         body: NoBody,
         response: { 200: RefreshResponse, ...errors },
       },
-      config: { rateLimit: refreshRateLimit },
+      preHandler: perPhysician(limits.refresh),
     },
     async (request) =>
       analytics.refresher.refreshProvider(providerOf(request), {
@@ -126,6 +129,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
         querystring: RangeQuery,
         response: { 200: ValidationResponse, ...errors },
       },
+      preHandler: perPhysician(limits.validation),
     },
     async (request) =>
       validation.validate(providerOf(request), request.query.start, request.query.end),

@@ -262,7 +262,7 @@ describe('a statement across a restart of the API', () => {
   async function startApi() {
     const pool = createAppPool(ctx.url, { max: 4, applicationName: 'meritum-test-restart' });
     const db = createDatabase(pool);
-    const services = createServices({ db, clock: systemClock, logger: silentLogger });
+    const services = createServices({ db, pool, clock: systemClock, logger: silentLogger });
     const api = await buildApp({ db, services });
     await api.ready();
     return {

@@ -9,8 +9,10 @@ import {
 } from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { RequestLimit } from '../../../lib/rate-limit';
 import { errorResponses as errors, NoContent } from '../../../lib/responses';
 import { NoBody, NoQuery } from '../../../lib/validate';
+import { perPhysician } from '../../../plugins/limits';
 import { providerOf, userOf } from '../../../plugins/sessions';
 import type { StatementService } from '../services/statement.service';
 import type { StatementExportService } from '../services/statement-export.service';
@@ -18,8 +20,8 @@ import type { StatementExportService } from '../services/statement-export.servic
 export interface StatementsRoutesOptions {
   statements: StatementService;
   exports: StatementExportService;
-  /** Creating and exporting recompute figures: limited like the on-demand refresh. */
-  rateLimit: { max: number; timeWindow: string };
+  /** Per physician: creating, re-running and exporting statements. */
+  limit: RequestLimit;
 }
 
 const tags = ['statements'];
@@ -41,7 +43,7 @@ const ExportedFile = {
  */
 export const statementsRoutes: FastifyPluginAsyncZod<StatementsRoutesOptions> = async (
   app,
-  { statements, exports, rateLimit },
+  { statements, exports, limit },
 ) => {
   // Before the body is read or validated: without a session, every request is a 401.
   app.addHook('onRequest', app.authenticate);
@@ -60,7 +62,7 @@ export const statementsRoutes: FastifyPluginAsyncZod<StatementsRoutesOptions> = 
         body: CreateStatementRequest,
         response: { 201: Statement, ...errors },
       },
-      config: { rateLimit },
+      preHandler: perPhysician(limit),
     },
     async (request, reply) =>
       reply.status(201).send(await statements.create(providerOf(request), request.body)),
@@ -127,7 +129,7 @@ export const statementsRoutes: FastifyPluginAsyncZod<StatementsRoutesOptions> = 
         querystring: StatementExportQuery,
         response: { 200: ExportedFile, ...errors },
       },
-      config: { rateLimit },
+      preHandler: perPhysician(limit),
     },
     async (request, reply) => {
       const file = await exports.exportStatement(

@@ -1,5 +1,5 @@
-import { providers, sessions, users } from '@meritum/shared';
-import { and, eq, sql } from 'drizzle-orm';
+import { providers, type SessionEndReason, sessions, users } from '@meritum/shared';
+import { and, eq, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
 import { withProviderScope } from '../../../db/provider-scope';
 
@@ -7,7 +7,11 @@ export interface StoredSession {
   providerId: string;
   userId: string;
   secretHash: string;
+  /** The end of its absolute lifetime. */
   expiresAt: Date;
+  lastActiveAt: Date;
+  /** Set when it was ended before its time. */
+  endReason: SessionEndReason | null;
 }
 
 /** Providers, users and sessions. SQL only: the rules live in the auth service. */
@@ -60,8 +64,11 @@ export class AuthRepo {
       user_id: string;
       secret_hash: string;
       expires_at: string;
+      last_active_at: string;
+      end_reason: SessionEndReason | null;
     }>(
-      sql`select provider_id, user_id, secret_hash, expires_at::text from auth_session_by_id(${id})`,
+      sql`select provider_id, user_id, secret_hash, expires_at::text, last_active_at::text, end_reason
+          from auth_session_by_id(${id})`,
     );
     const row = rows[0];
     return row
@@ -70,21 +77,24 @@ export class AuthRepo {
           userId: row.user_id,
           secretHash: row.secret_hash,
           expiresAt: new Date(row.expires_at),
+          lastActiveAt: new Date(row.last_active_at),
+          endReason: row.end_reason,
         }
       : undefined;
   }
 
-  async insertSession(session: { id: string } & StoredSession): Promise<void> {
+  async insertSession(session: { id: string } & Omit<StoredSession, 'endReason'>): Promise<void> {
     await withProviderScope(this.db, session.providerId, (tx) =>
       tx.insert(sessions).values(session),
     );
   }
 
-  async extendSession(providerId: string, id: string, expiresAt: Date): Promise<void> {
+  /** Records a request the user made in the session. */
+  async touchSession(providerId: string, id: string, at: Date): Promise<void> {
     await withProviderScope(this.db, providerId, (tx) =>
       tx
         .update(sessions)
-        .set({ expiresAt })
+        .set({ lastActiveAt: at })
         .where(and(eq(sessions.providerId, providerId), eq(sessions.id, id))),
     );
   }
@@ -93,6 +103,74 @@ export class AuthRepo {
     await withProviderScope(this.db, providerId, (tx) =>
       tx.delete(sessions).where(and(eq(sessions.providerId, providerId), eq(sessions.id, id))),
     );
+  }
+
+  /**
+   * Ends the user's open sessions, all of them or all but `exceptId`; the rows stay until their
+   * expiry so that a browser still holding one is told why it ended.
+   */
+  async endSessions(
+    providerId: string,
+    userId: string,
+    ending: { reason: SessionEndReason; at: Date; exceptId?: string },
+  ): Promise<void> {
+    await withProviderScope(this.db, providerId, (tx) =>
+      tx
+        .update(sessions)
+        .set({ endedAt: ending.at, endReason: ending.reason })
+        .where(
+          and(
+            eq(sessions.providerId, providerId),
+            eq(sessions.userId, userId),
+            isNull(sessions.endedAt),
+            ending.exceptId === undefined ? undefined : ne(sessions.id, ending.exceptId),
+          ),
+        ),
+    );
+  }
+
+  /** Forgets the user's sessions whose lifetime is over, ended or not. */
+  async deleteExpiredSessions(providerId: string, userId: string, now: Date): Promise<void> {
+    await withProviderScope(this.db, providerId, (tx) =>
+      tx
+        .delete(sessions)
+        .where(
+          and(
+            eq(sessions.providerId, providerId),
+            eq(sessions.userId, userId),
+            lte(sessions.expiresAt, now),
+          ),
+        ),
+    );
+  }
+
+  async passwordHash(providerId: string, userId: string): Promise<string | undefined> {
+    return withProviderScope(this.db, providerId, async (tx) => {
+      const [row] = await tx
+        .select({ passwordHash: users.passwordHash })
+        .from(users)
+        .where(and(eq(users.providerId, providerId), eq(users.id, userId)));
+      return row?.passwordHash;
+    });
+  }
+
+  /** Sets the user's password hash and ends their other sessions, in one transaction. */
+  async changePassword(
+    providerId: string,
+    userId: string,
+    change: { passwordHash: string; keepSessionId: string; at: Date },
+  ): Promise<void> {
+    await withProviderScope(this.db, providerId, async (tx) => {
+      await tx
+        .update(users)
+        .set({ passwordHash: change.passwordHash })
+        .where(and(eq(users.providerId, providerId), eq(users.id, userId)));
+      await new AuthRepo(tx).endSessions(providerId, userId, {
+        reason: 'password_changed',
+        at: change.at,
+        exceptId: change.keepSessionId,
+      });
+    });
   }
 
   async profile(providerId: string, userId: string) {

@@ -1,19 +1,31 @@
-import { LoginRequest, Profile, SignupRequest } from '@meritum/shared';
+import {
+  LoginRequest,
+  PasswordChange,
+  Profile,
+  SignupAccepted,
+  SignupRequest,
+} from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RequestLimit } from '../../../lib/rate-limit';
 import { errorResponses as errors, NoContent } from '../../../lib/responses';
 import { NoBody, NoQuery } from '../../../lib/validate';
-import { providerOf, SESSION_COOKIE } from '../../../plugins/sessions';
+import { perAddress } from '../../../plugins/limits';
+import { SESSION_COOKIE, sessionOf } from '../../../plugins/sessions';
 import type { AuthService } from '../services/auth.service';
 
 export interface AuthRoutesOptions {
   auth: AuthService;
-  loginRateLimit: { max: number; timeWindow: string };
+  /** Per client address (behind the trusted proxy hop, the browser's). */
+  limits: { login: RequestLimit; signup: RequestLimit };
 }
 
-/** Sign-up, login, logout and `me`: the provider always comes from the session. */
+/**
+ * Sign-up, login, logout, sign-out everywhere, password change and `me`: the provider always
+ * comes from the session.
+ */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
   app,
-  { auth, loginRateLimit },
+  { auth, limits },
 ) => {
   app.post(
     '/signup',
@@ -22,14 +34,11 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
         tags: ['auth'],
         querystring: NoQuery,
         body: SignupRequest,
-        response: { 201: Profile, ...errors },
+        response: { 202: SignupAccepted, ...errors },
       },
+      preHandler: perAddress(limits.signup),
     },
-    async (request, reply) => {
-      const { providerId, userId, token, expiresAt } = await auth.signup(request.body);
-      app.setSessionCookie(reply, token, expiresAt);
-      return reply.status(201).send(await auth.profile(providerId, userId));
-    },
+    async (request, reply) => reply.status(202).send(await auth.signup(request.body)),
   );
 
   app.post(
@@ -41,7 +50,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
         body: LoginRequest,
         response: { 200: Profile, ...errors },
       },
-      config: { rateLimit: loginRateLimit },
+      preHandler: perAddress(limits.login),
     },
     async (request, reply) => {
       const { providerId, userId, token, expiresAt } = await auth.login(request.body);
@@ -67,12 +76,50 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
     },
   );
 
+  app.post(
+    '/sign-out-everywhere',
+    {
+      schema: {
+        tags: ['auth'],
+        querystring: NoQuery,
+        body: NoBody,
+        response: { 204: NoContent, ...errors },
+      },
+      onRequest: app.authenticate,
+    },
+    async (request, reply) => {
+      await auth.signOutEverywhere(sessionOf(request));
+      app.clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/password',
+    {
+      schema: {
+        tags: ['auth'],
+        querystring: NoQuery,
+        body: PasswordChange,
+        response: { 204: NoContent, ...errors },
+      },
+      onRequest: app.authenticate,
+    },
+    async (request, reply) => {
+      await auth.changePassword(sessionOf(request), request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
   app.get(
     '/me',
     {
       schema: { tags: ['auth'], querystring: NoQuery, response: { 200: Profile, ...errors } },
       onRequest: app.authenticate,
     },
-    async (request) => auth.profile(providerOf(request), request.session?.userId ?? ''),
+    async (request) => {
+      const { providerId, userId } = sessionOf(request);
+      return auth.profile(providerId, userId);
+    },
   );
 };

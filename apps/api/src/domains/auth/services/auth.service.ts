@@ -1,16 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, LoginRequest, SignupRequest } from '@meritum/shared';
+import {
+  type Clock,
+  LoginRequest,
+  PasswordChange,
+  type SessionEndCode,
+  SignupRequest,
+} from '@meritum/shared';
 import { hash, verify } from '@node-rs/argon2';
-import { postgresErrorCode } from '../../../db/postgres-errors';
-import { AppError, NotFoundError } from '../../../lib/errors';
+import type { z } from 'zod';
+import { PG_UNIQUE_VIOLATION, postgresErrorCode } from '../../../db/postgres-errors';
+import {
+  InvalidCredentialsError,
+  InvalidCurrentPasswordError,
+  NotFoundError,
+  RateLimitedError,
+} from '../../../lib/errors';
 import { parseOrThrow } from '../../../lib/validate';
-import type { AuthRepo } from '../repos/auth.repo';
+import type { LoginThrottle } from '../login-throttle';
+import type { AuthRepo, StoredSession } from '../repos/auth.repo';
 import { newSessionToken, parseSessionToken, secretMatches } from '../session-token';
 
-const DAY = 24 * 60 * 60 * 1000;
-/** Sessions last 30 days from their last use, renewed when fewer than 15 remain. */
-export const SESSION_LIFETIME_MS = 30 * DAY;
-const RENEW_WITHIN_MS = 15 * DAY;
+/**
+ * How long a session lives: it ends `idleMinutes` after the user's last request (background
+ * polling does not count) and `maxHours` after sign-in, whichever comes first.
+ */
+export interface SessionPolicy {
+  idleMinutes: number;
+  maxHours: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMinutes: 30, maxHours: 12 };
+
+/** Activity is written at most this often: the idle timeout is exact to within a minute. */
+const TOUCH_EVERY_MS = 60_000;
 
 // argon2id with OWASP's minimum (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -18,24 +40,14 @@ const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const DECOY_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$k3CMKzRsuNn7Ee6xneE6Rg$YaBwZVUSVhwHhO4b6cS9kHgM3XdBKYjtAkF01ILwGGY';
 
-export class InvalidCredentialsError extends AppError {
-  constructor() {
-    super('INVALID_CREDENTIALS', 'email or password is wrong', 401);
-  }
-}
-
-export class ConflictError extends AppError {
-  constructor(code: string, message: string) {
-    super(code, message, 409);
-  }
-}
-
 export interface SessionOf {
+  sessionId: string;
   providerId: string;
   userId: string;
-  /** Set when the session was renewed: the cookie should carry the new expiry. */
-  renewedUntil?: Date;
 }
+
+/** A presented session token: valid, ended (and why), or nothing the API knows. */
+export type SessionCheck = { session: SessionOf } | { ended: SessionEndCode } | null;
 
 export interface AuthServiceDeps {
   repo: Pick<
@@ -44,50 +56,111 @@ export interface AuthServiceDeps {
     | 'userByEmail'
     | 'sessionById'
     | 'insertSession'
-    | 'extendSession'
+    | 'touchSession'
     | 'deleteSession'
+    | 'endSessions'
+    | 'deleteExpiredSessions'
+    | 'passwordHash'
+    | 'changePassword'
     | 'profile'
   >;
+  throttle: LoginThrottle;
   clock: Clock;
+  sessions?: SessionPolicy;
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-/** Sign-up, login, logout and session validation, after Lucia's guide. */
-export function createAuthService({ repo, clock }: AuthServiceDeps) {
+/**
+ * Creates a provider and its user with the password's argon2 hash; null when the email or the
+ * billing number is taken. The hash is computed either way, so both take as long.
+ */
+export async function createAccount(
+  repo: Pick<AuthRepo, 'createProviderWithUser'>,
+  request: z.output<typeof SignupRequest>,
+): Promise<{ providerId: string } | null> {
+  const providerId = randomUUID();
+  const passwordHash = await hash(request.password, ARGON2);
+  try {
+    await repo.createProviderWithUser({ providerId, passwordHash, ...request });
+    return { providerId };
+  } catch (error) {
+    if (postgresErrorCode(error) === PG_UNIQUE_VIOLATION) return null;
+    throw error;
+  }
+}
+
+const SIGNUP_ACCEPTED = {
+  status: 'accepted',
+  message: 'If this email and billing number are new, the account is ready: sign in with them.',
+} as const;
+
+/**
+ * Sign-up, login, logout, password change and session validation, after Lucia's guide. Neither
+ * sign-up nor login tells whether an email is registered: every sign-up hashes a password and
+ * answers alike, and a login for an unknown email verifies against a decoy hash.
+ */
+export function createAuthService({ repo, throttle, clock, sessions }: AuthServiceDeps) {
+  const policy = sessions ?? DEFAULT_SESSION_POLICY;
+  const idleMs = policy.idleMinutes * 60_000;
+  const lifetimeMs = policy.maxHours * 3_600_000;
+
   async function openSession(providerId: string, userId: string) {
     const { token, id, secretHash } = newSessionToken();
-    const expiresAt = new Date(clock.now().getTime() + SESSION_LIFETIME_MS);
-    await repo.insertSession({ id, providerId, userId, secretHash, expiresAt });
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + lifetimeMs);
+    await repo.insertSession({ id, providerId, userId, secretHash, expiresAt, lastActiveAt: now });
     return { token, expiresAt };
   }
 
+  /** Refuses at once (429) while the account is locked by failed passwords. */
+  async function assertNotLocked(email: string): Promise<void> {
+    const seconds = await throttle.lockedFor(email);
+    if (seconds > 0) {
+      throw new RateLimitedError(
+        seconds,
+        `too many wrong passwords for this account; try again in ${seconds} s`,
+      );
+    }
+  }
+
+  /** Why a stored session no longer holds, if it does not. */
+  function endOf(stored: StoredSession, now: number): SessionEndCode | null {
+    if (stored.endReason === 'signed_out_everywhere') return 'SESSION_SIGNED_OUT_EVERYWHERE';
+    if (stored.endReason === 'password_changed') return 'SESSION_PASSWORD_CHANGED';
+    if (stored.expiresAt.getTime() <= now) return 'SESSION_EXPIRED';
+    if (now - stored.lastActiveAt.getTime() >= idleMs) return 'SESSION_IDLE';
+    return null;
+  }
+
+  async function storedSession(token: string | undefined) {
+    const parts = token ? parseSessionToken(token) : null;
+    if (!parts) return null;
+    const stored = await repo.sessionById(parts.id);
+    if (!stored || !secretMatches(parts.secret, stored.secretHash)) return null;
+    return { id: parts.id, stored };
+  }
+
   return {
+    /** Creates the account when its email and billing number are new; answers alike either way. */
     async signup(input: unknown) {
-      const request = parseOrThrow(SignupRequest, input, 'sign-up');
-      const providerId = randomUUID();
-      const passwordHash = await hash(request.password, ARGON2);
-      const { userId } = await repo
-        .createProviderWithUser({ providerId, passwordHash, ...request })
-        .catch((error: unknown) => {
-          if (postgresErrorCode(error) !== '23505') throw error;
-          const constraint = String(
-            (error as { cause?: { constraint?: string } }).cause?.constraint,
-          );
-          throw constraint.includes('billing')
-            ? new ConflictError('BILLING_NUMBER_TAKEN', 'that billing number is already registered')
-            : new ConflictError('EMAIL_TAKEN', 'that email is already registered');
-        });
-      return { providerId, userId, ...(await openSession(providerId, userId)) };
+      await createAccount(repo, parseOrThrow(SignupRequest, input, 'sign-up'));
+      return SIGNUP_ACCEPTED;
     },
 
     async login(input: unknown) {
       const request = parseOrThrow(LoginRequest, input, 'login');
+      await assertNotLocked(request.email);
       const user = await repo.userByEmail(request.email);
       const valid = await verify(user?.passwordHash ?? DECOY_HASH, request.password).catch(
         () => false,
       );
-      if (!user || !valid) throw new InvalidCredentialsError();
+      if (!user || !valid) {
+        await throttle.failed(request.email);
+        throw new InvalidCredentialsError();
+      }
+      await throttle.succeeded(request.email);
+      await repo.deleteExpiredSessions(user.providerId, user.userId, clock.now());
       return {
         providerId: user.providerId,
         userId: user.userId,
@@ -95,32 +168,59 @@ export function createAuthService({ repo, clock }: AuthServiceDeps) {
       };
     },
 
-    /** The session a token stands for, renewed when due; null when absent, wrong or expired. */
-    async validate(token: string | undefined): Promise<SessionOf | null> {
-      const parts = token ? parseSessionToken(token) : null;
-      if (!parts) return null;
-      const stored = await repo.sessionById(parts.id);
-      if (!stored || !secretMatches(parts.secret, stored.secretHash)) return null;
+    /**
+     * The session a token stands for, or why it ended. A request the user made (not a
+     * `background` one) counts as activity and pushes the idle timeout back.
+     */
+    async validate(
+      token: string | undefined,
+      { background }: { background: boolean } = { background: false },
+    ): Promise<SessionCheck> {
+      const found = await storedSession(token);
+      if (!found) return null;
+      const { id, stored } = found;
       const now = clock.now().getTime();
-      if (stored.expiresAt.getTime() <= now) {
-        await repo.deleteSession(stored.providerId, parts.id);
-        return null;
+      const ended = endOf(stored, now);
+      if (ended === 'SESSION_EXPIRED' || ended === 'SESSION_IDLE') {
+        await repo.deleteSession(stored.providerId, id);
       }
-      const session: SessionOf = { providerId: stored.providerId, userId: stored.userId };
-      if (stored.expiresAt.getTime() - now < RENEW_WITHIN_MS) {
-        session.renewedUntil = new Date(now + SESSION_LIFETIME_MS);
-        await repo.extendSession(stored.providerId, parts.id, session.renewedUntil);
+      if (ended) return { ended };
+      if (!background && now - stored.lastActiveAt.getTime() >= TOUCH_EVERY_MS) {
+        await repo.touchSession(stored.providerId, id, new Date(now));
       }
-      return session;
+      return { session: { sessionId: id, providerId: stored.providerId, userId: stored.userId } };
     },
 
     async logout(token: string | undefined): Promise<void> {
-      const parts = token ? parseSessionToken(token) : null;
-      if (!parts) return;
-      const stored = await repo.sessionById(parts.id);
-      if (stored && secretMatches(parts.secret, stored.secretHash)) {
-        await repo.deleteSession(stored.providerId, parts.id);
+      const found = await storedSession(token);
+      if (found) await repo.deleteSession(found.stored.providerId, found.id);
+    },
+
+    /** Ends every session of the user, this one included. */
+    async signOutEverywhere(session: SessionOf): Promise<void> {
+      await repo.endSessions(session.providerId, session.userId, {
+        reason: 'signed_out_everywhere',
+        at: clock.now(),
+      });
+    },
+
+    /** Sets a new password when the current one is right; the user's other sessions end. */
+    async changePassword(session: SessionOf, input: unknown): Promise<void> {
+      const request = parseOrThrow(PasswordChange, input, 'password change');
+      const { email } = await this.profile(session.providerId, session.userId);
+      await assertNotLocked(email);
+      const current = await repo.passwordHash(session.providerId, session.userId);
+      const valid = await verify(current ?? DECOY_HASH, request.currentPassword).catch(() => false);
+      if (!valid) {
+        await throttle.failed(email);
+        throw new InvalidCurrentPasswordError();
       }
+      await throttle.succeeded(email);
+      await repo.changePassword(session.providerId, session.userId, {
+        passwordHash: await hash(request.newPassword, ARGON2),
+        keepSessionId: session.sessionId,
+        at: clock.now(),
+      });
     },
 
     async profile(providerId: string, userId: string) {

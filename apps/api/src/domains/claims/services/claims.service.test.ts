@@ -177,6 +177,37 @@ describe('claims state machine', () => {
   });
 });
 
+describe('dates of service', () => {
+  // Still 30 November in Edmonton, at UTC-7 or at UTC-6 (Alberta's year-round time from
+  // November 2026, in time zone data from 2026c on).
+  const justAfterUtcMidnight = new Date('2026-12-01T05:30:00Z');
+
+  it('accepts today in Edmonton and the first of the month ten years back', async () => {
+    const p = await createProvider(ctx.admin);
+    const { service } = setup(justAfterUtcMidnight);
+
+    for (const dateOfService of ['2026-11-30', '2016-11-01']) {
+      const claim = await service.create(p, { ...newClaim, dateOfService });
+      expect(claim.dateOfService).toBe(dateOfService);
+    }
+  });
+
+  it('refuses a date after today in Edmonton, or before ten years back, and writes nothing', async () => {
+    const p = await createProvider(ctx.admin);
+    const { service } = setup(justAfterUtcMidnight);
+
+    for (const dateOfService of ['2026-12-01', '2999-01-01', '2016-10-31', '1900-01-01']) {
+      const refused = service.create(p, { ...newClaim, dateOfService });
+      await expect(refused, dateOfService).rejects.toBeInstanceOf(ValidationError);
+      await expect(refused, dateOfService).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: [{ path: 'dateOfService', message: expect.any(String) }],
+      });
+    }
+    expect(await versionOf(p)).toBe('0');
+  });
+});
+
 describe('claim changes tell the analytics cache, in the same transaction', () => {
   it('bumps the version and marks the service month dirty on insert', async () => {
     const p = await createProvider(ctx.admin);

@@ -3,6 +3,9 @@ import {
   type Claim,
   ClaimTransition,
   type Clock,
+  edmontonDate,
+  edmontonDateString,
+  firstOfMonth,
   NewClaim,
   PAYMENT_STATES,
   toCents,
@@ -39,6 +42,7 @@ export function createClaimsService({ claims, events, clock }: ClaimsServiceDeps
     async create(providerId: string, input: unknown): Promise<Claim> {
       assertProviderId(providerId);
       const claim = parseOrThrow(NewClaim, input, 'claim');
+      assertServiceDate(claim.dateOfService, clock.now());
       const [created] = await claims
         .insertMany(providerId, [{ ...claim, state: 'draft' }])
         .catch((error: unknown) => {
@@ -83,6 +87,26 @@ export function createClaimsService({ claims, events, clock }: ClaimsServiceDeps
       changed(providerId);
     },
   };
+}
+
+/** How far back a date of service may lie: ten years, as far as a physician keeps records. */
+export const SERVICE_DATE_YEARS_BACK = 10;
+
+/**
+ * A date of service lies in the past (today in Edmonton at the latest) and no earlier than the
+ * first of the month ten years ago: a claim dated 2999, or 1900, is a typing error, and one
+ * that no period, statement or refresh should have to carry.
+ */
+function assertServiceDate(dateOfService: string, now: Date): void {
+  const today = edmontonDate(now);
+  const earliest = firstOfMonth(today.year - SERVICE_DATE_YEARS_BACK, today.month);
+  const latest = edmontonDateString(now);
+  if (dateOfService >= earliest && dateOfService <= latest) return;
+  const message =
+    dateOfService > latest
+      ? `dateOfService lies in the future: the latest is today, ${latest}`
+      : `dateOfService lies more than ${SERVICE_DATE_YEARS_BACK} years back: the earliest is ${earliest}`;
+  throw new ValidationError(`invalid claim: ${message}`, [{ path: 'dateOfService', message }]);
 }
 
 /** What a transition writes besides the state, by the rules of design section 6. */
