@@ -7,11 +7,17 @@ import {
   parseDate,
   systemClock,
 } from '@meritum/shared';
-import pino from 'pino';
-import { type Analytics, createAnalytics } from '../src/domains/analytics/analytics.module';
+import type { Analytics } from '../src/domains/analytics/analytics.module';
 import { retentionWindow } from '../src/domains/analytics/services/retention';
-import { EventBus } from '../src/lib/events';
-import { type Benchmark, type Measurement, median, percentile, round, timed } from './harness';
+import {
+  type Benchmark,
+  type Measurement,
+  median,
+  percentile,
+  quietAnalytics,
+  round,
+  timed,
+} from './harness';
 import { seedClaimsOf, seedSyntheticClaims } from './synthetic-claims';
 
 /** Claims over 48 months, half of them before the cache's 24-month window. */
@@ -39,12 +45,7 @@ export const dashboardBeforeWindow: Benchmark = {
   async run(ctx) {
     const { claims, rounds } = SIZES[ctx.size];
     const clock = systemClock;
-    const analytics = createAnalytics({
-      db: ctx.db,
-      events: new EventBus(),
-      clock,
-      logger: pino({ level: 'silent' }),
-    });
+    const analytics = quietAnalytics(ctx.db);
     const window = retentionWindow(clock);
     const first = parseDate(window[0] as string);
     const before = addMonths(first.year, first.month, -1);

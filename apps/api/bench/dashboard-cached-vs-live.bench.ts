@@ -5,13 +5,19 @@ import {
   resolvePeriod,
   systemClock,
 } from '@meritum/shared';
-import pino from 'pino';
-import { type Analytics, createAnalytics } from '../src/domains/analytics/analytics.module';
+import type { Analytics } from '../src/domains/analytics/analytics.module';
 import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
 import { figureRowsOf, summarise } from '../src/domains/analytics/services/dashboard-figures';
 import { retentionWindow } from '../src/domains/analytics/services/retention';
-import { EventBus } from '../src/lib/events';
-import { type Benchmark, type Measurement, median, percentile, round, timed } from './harness';
+import {
+  type Benchmark,
+  type Measurement,
+  median,
+  percentile,
+  quietAnalytics,
+  round,
+  timed,
+} from './harness';
 import { seedSyntheticClaims } from './synthetic-claims';
 
 /** Physicians measured, by their number of claims, and live computations timed for each. */
@@ -38,12 +44,7 @@ export const dashboardCachedVsLive: Benchmark = {
   async run(ctx) {
     const { claims: sizes, liveRequests } = SIZES[ctx.size];
     const clock = systemClock;
-    const analytics = createAnalytics({
-      db: ctx.db,
-      events: new EventBus(),
-      clock,
-      logger: pino({ level: 'silent' }),
-    });
+    const analytics = quietAnalytics(ctx.db);
     const calculator = new MetricsCalculator(ctx.db);
     const measurements: Measurement[] = [];
     const ratios: Array<{ claims: number; median: number; p99: number }> = [];

@@ -1,5 +1,19 @@
+import { systemClock } from '@meritum/shared';
 import type pg from 'pg';
+import pino from 'pino';
 import type { Database } from '../src/db/client';
+import { createAnalytics } from '../src/domains/analytics/analytics.module';
+import { EventBus } from '../src/lib/events';
+
+/** The analytics domain as the server wires it, on the system clock, logging nothing. */
+export function quietAnalytics(db: Database) {
+  return createAnalytics({
+    db,
+    events: new EventBus(),
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+  });
+}
 
 export type BenchSize = 'small' | 'large';
 

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { edmontonDateString, systemClock } from '@meritum/shared';
-import pino from 'pino';
-import { createAnalytics } from '../src/domains/analytics/analytics.module';
 import { retentionWindow } from '../src/domains/analytics/services/retention';
 import { ClaimsRepo } from '../src/domains/claims/repos/claims.repo';
 import { createClaimsService } from '../src/domains/claims/services/claims.service';
@@ -11,6 +9,7 @@ import {
   type Measurement,
   median,
   percentile,
+  quietAnalytics,
   round,
   timed,
   withPeakRss,
@@ -40,12 +39,7 @@ export const statements: Benchmark = {
   async run(ctx) {
     const { claims, rounds } = SIZES[ctx.size];
     const clock = systemClock;
-    const analytics = createAnalytics({
-      db: ctx.db,
-      events: new EventBus(),
-      clock,
-      logger: pino({ level: 'silent' }),
-    });
+    const analytics = quietAnalytics(ctx.db);
     // Claim changes the hook never hears of: the statement's own refresh has to catch them.
     const unhooked = createClaimsService({
       claims: new ClaimsRepo(ctx.db),
