@@ -54,17 +54,14 @@ const servers = [
     HOST: host,
     TRUST_PROXY: 'loopback',
   }),
-  run(
-    'web',
-    'node_modules/.bin/next',
-    ['start', '--hostname', host, '--port', String(webPort)],
-    'apps/web',
-    {
-      API_ORIGIN: apiOrigin,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-  ),
+  // The web app's own server (apps/web/server.ts): Next's pages, and /api/* passed to the API.
+  run('web', 'node_modules/.bin/tsx', ['server.ts'], 'apps/web', {
+    PORT: String(webPort),
+    HOST: host,
+    API_ORIGIN: apiOrigin,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+  }),
 ];
 
 let stopping = false;

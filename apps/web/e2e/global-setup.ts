@@ -63,6 +63,8 @@ export default async function setup(project: TestProject) {
   const teardown = async () => {
     for (const server of started.reverse()) await server.stop();
     await rm(dataDir, { recursive: true, force: true });
+    // The embedded server's passwords, kept beside its data directory.
+    await rm(`${dataDir}.credentials.json`, { force: true });
   };
   try {
     const api = await startProcess(
@@ -89,21 +91,24 @@ export default async function setup(project: TestProject) {
     started.push(api);
 
     const webPort = await freePort();
+    // The web app's own server (server.ts), as `pnpm start` and production run it.
     const web = await startProcess(
       'the web app',
-      join(WEB_DIR, 'node_modules', '.bin', 'next'),
-      ['start', '--hostname', '127.0.0.1', '--port', String(webPort)],
+      join(WEB_DIR, 'node_modules', '.bin', 'tsx'),
+      ['server.ts'],
       {
         cwd: WEB_DIR,
         env: {
           ...process.env,
+          PORT: String(webPort),
+          HOST: '127.0.0.1',
           API_ORIGIN: api.value,
           NODE_ENV: 'production',
           NEXT_TELEMETRY_DISABLED: '1',
         },
         timeoutMs: 60_000,
       },
-      (output) => (/Ready in/.test(output) ? `http://127.0.0.1:${webPort}` : undefined),
+      (output) => /Meritum web:\s+(http:\/\/\S+)/.exec(output)?.[1],
     );
     started.push(web);
 

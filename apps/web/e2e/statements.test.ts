@@ -226,9 +226,10 @@ describe.skipIf(!browser.available)('the Statements page in Chromium', () => {
 
     await page.getByRole('button', { name: 'Re-run' }).click();
     await shown.locator('[data-state="current"]').waitFor();
-    await expect(announced(page).textContent()).resolves.toBe(
-      'Statement re-run. It is now Current.',
-    );
+    // Announced once the list is read again too, which may land after the details show it.
+    await expect
+      .poll(() => announced(page).textContent())
+      .toBe('Statement re-run. It is now Current.');
     const rerun = await apiStatement(page, id);
     expect(rerun.claimsCountAtGeneration).toBe(n + 1);
     await expectTilesToShow(page, rerun.figures);

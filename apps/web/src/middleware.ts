@@ -1,27 +1,31 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { contentSecurityPolicy, newNonce } from '@/lib/content-security-policy';
 
 /**
- * The same-origin proxy: /api/* goes to the Fastify API, so the session cookie is first-party and
- * the API's Origin check sees this site (the API trusts this proxy's X-Forwarded-* headers).
- * A middleware rather than a next.config rewrite, because rewrites are fixed at build time and
- * the API's address is known only when the server starts.
- *
- * Next fills X-Forwarded-For only when a request has none, so a browser's own header reaches the
- * API as is: in production a front proxy that overwrites it (nginx: $remote_addr) stands before
- * this server, or the API's per-address limits count what clients claim (docs/decisions.md).
+ * Gives every page its own script nonce. Next reads the nonce from the request's
+ * Content-Security-Policy header and writes it on the scripts it renders (which is why pages are
+ * rendered per request: see the root layout); the browser gets the same policy.
+ * /api never reaches Next: the web app's server proxies it (src/server/api-proxy.ts).
  */
 export function middleware(request: NextRequest) {
-  const apiOrigin = process.env.API_ORIGIN ?? 'http://127.0.0.1:3000';
-  const { pathname, search } = request.nextUrl;
-  const target = new URL(`${pathname}${search}`, apiOrigin);
-  // '/api/%2e%2e/docs' resolves to '/docs': only the API's /api routes are passed on.
-  if (!target.pathname.startsWith('/api/')) {
-    return NextResponse.json(
-      { error: { code: 'NOT_FOUND', message: 'no such API route' } },
-      { status: 404 },
-    );
-  }
-  return NextResponse.rewrite(target);
+  const policy = contentSecurityPolicy(newNonce(), { dev: process.env.NODE_ENV === 'development' });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('content-security-policy', policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('content-security-policy', policy);
+  return response;
 }
 
-export const config = { matcher: '/api/:path*', runtime: 'nodejs' };
+export const config = {
+  matcher: [
+    {
+      // Pages only: not static files, and not prefetches (their payloads carry no script tags).
+      source: '/((?!api/|_next/static/|_next/image|icon.svg|favicon.ico).*)',
+      missing: [
+        { type: 'header', key: 'next-router-prefetch' },
+        { type: 'header', key: 'purpose', value: 'prefetch' },
+      ],
+    },
+  ],
+  runtime: 'nodejs',
+};
