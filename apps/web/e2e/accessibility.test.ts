@@ -41,6 +41,10 @@ describe.skipIf(!browser.available)('accessibility', () => {
       await page.goto('/sign-in');
       await page.getByRole('button', { name: 'Sign in' }).click(); // with its field errors shown
       expect(await violations(page)).toEqual([]);
+      // Back from a session that ended, saying why.
+      await page.goto('/sign-in?ended=SESSION_IDLE');
+      await page.locator('main [role="status"].notice').waitFor();
+      expect(await violations(page)).toEqual([]);
       await page.goto('/sign-up');
       expect(await violations(page)).toEqual([]);
 
@@ -74,6 +78,45 @@ describe.skipIf(!browser.available)('accessibility', () => {
       expect(await violations(page)).toEqual([]);
     },
   );
+
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])(
+    'has no WCAG 2.1 AA violations on the password page, its errors shown (%s)',
+    async (_, size) => {
+      const page = await browser.signedInPage(size);
+      await page.goto('/account');
+      await page.getByRole('heading', { name: 'Change password', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'Change password' }).click(); // nothing filled in
+      await page.locator('main .field-error').first().waitFor();
+      expect(await violations(page)).toEqual([]);
+
+      const widths = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+      }));
+      expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    },
+  );
+
+  it('works from the keyboard on the password page: the header leads there, the form is in order', async () => {
+    const page = await browser.signedInPage();
+
+    await tabTo(page, 'header a[href="/account"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/account');
+    await page.getByRole('heading', { name: 'Change password', level: 1 }).waitFor();
+    await tabTo(page, 'main input[autocomplete="current-password"]');
+    await page.keyboard.press('Tab');
+    await expect(
+      page.evaluate(() => document.activeElement?.getAttribute('autocomplete')),
+    ).resolves.toBe('new-password');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+      'Change password',
+    );
+  });
 
   it('works from the keyboard on Statements: create one, and land on its figures', async () => {
     const page = await browser.signedInPage();

@@ -1,8 +1,9 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DashboardQuery, DashboardResponse } from '@meritum/shared/client';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type DashboardQuery, DashboardResponse, SESSION_COOKIE } from '@meritum/shared/client';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { searchFromQuery } from '../src/lib/dashboard-query';
 
@@ -11,6 +12,32 @@ export const DEMO = {
   password: 'demo-password-chen',
   name: 'Dr. Amelia Chen',
 };
+
+/** A physician of a test's own: tests that change a password or end sessions never use a demo one. */
+export interface Physician {
+  name: string;
+  billingNumber: string;
+  email: string;
+  password: string;
+}
+
+/** Sign-up details no one has used yet. */
+export function newPhysicianDetails(): Physician {
+  const tag = randomBytes(5).toString('hex');
+  return {
+    name: 'Dr. Tess Okafor',
+    billingNumber: `T-${tag}`,
+    email: `tess.${tag}@example.ca`,
+    password: `password-of-${tag}`,
+  };
+}
+
+/**
+ * An address of its own for a call made straight to the API: it believes X-Forwarded-For from
+ * loopback, as it does from the web app's proxy, so these calls count against limits of their
+ * own and the browser's sign-up and login limits stay for what tests do through the page.
+ */
+const elsewhere = () => `10.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
@@ -30,7 +57,8 @@ const CHROMIUM_ARGS = [
 export function browserPerFile() {
   const e2e = inject('e2e');
   let browser: Browser | undefined;
-  let signedIn: Awaited<ReturnType<BrowserContext['storageState']>> | undefined;
+  /** The demo physician's session, shared by the file's pages (see signedInPage). */
+  let demoSession: string | undefined;
   beforeAll(async () => {
     if (!e2e) return;
     browser = await chromium.launch({ executablePath: e2e.chromium, args: CHROMIUM_ARGS });
@@ -38,20 +66,53 @@ export function browserPerFile() {
   afterAll(async () => {
     await browser?.close();
   });
-  async function newPage(
-    viewport = DESKTOP,
-    storageState?: Awaited<ReturnType<BrowserContext['storageState']>>,
-  ): Promise<Page> {
+  async function newPage(viewport = DESKTOP): Promise<Page> {
     if (!browser || !e2e) throw new Error('no browser');
     const context = await browser.newContext({
       baseURL: e2e.webUrl,
       viewport,
       locale: 'en-CA',
       timezoneId: 'America/Edmonton',
-      ...(storageState ? { storageState } : {}),
     });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    return page;
+  }
+  /** Calls the API itself (not through the web app), from an address of its own. */
+  async function callApi(path: string, body: unknown): Promise<Response> {
+    if (!e2e) throw new Error('no API');
+    return fetch(`${e2e.apiUrl}/api/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': elsewhere() },
+      body: JSON.stringify(body),
+    });
+  }
+  const login = (who: { email: string; password: string }) =>
+    callApi('/auth/login', { email: who.email, password: who.password });
+  /** A new session of `who`'s: its token, from a login through the API. */
+  async function sessionOf(who: { email: string; password: string }): Promise<string> {
+    const response = await login(who);
+    if (!response.ok) throw new Error(`login: ${response.status} ${await response.text()}`);
+    const token = response.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0] ?? '')
+      .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`))
+      ?.slice(SESSION_COOKIE.length + 1);
+    if (!token) throw new Error('login: no session cookie');
+    return token;
+  }
+  /** A page of its own whose browser holds the session `token`, as after signing in. */
+  async function pageWith(token: string, viewport = DESKTOP): Promise<Page> {
+    const page = await newPage(viewport);
+    await page.context().addCookies([
+      {
+        name: SESSION_COOKIE,
+        value: token,
+        url: e2e?.webUrl ?? '',
+        httpOnly: true,
+        sameSite: 'Lax',
+      },
+    ]);
     return page;
   }
   return {
@@ -59,23 +120,36 @@ export function browserPerFile() {
     get webUrl() {
       return e2e?.webUrl ?? '';
     },
+    /** A new physician, signed up through the API (see `elsewhere`). */
+    async signUpPhysician(): Promise<Physician> {
+      const who = newPhysicianDetails();
+      const response = await callApi('/auth/signup', who);
+      if (response.status !== 202) {
+        throw new Error(`sign-up: ${response.status} ${await response.text()}`);
+      }
+      return who;
+    },
+    /** A login through the API (see `elsewhere`): its answer. */
+    login,
+    /**
+     * A page of its own, signed in as `who` with a session of its own (a login through the API,
+     * its cookie given to the browser), opened at `path` (null: not opened yet).
+     */
+    async pageSignedInAs(who: Physician, path: string | null, viewport = DESKTOP): Promise<Page> {
+      const page = await pageWith(await sessionOf(who), viewport);
+      if (path !== null) await page.goto(path);
+      return page;
+    },
     /** A page of its own (own cookies), signed out. */
     newPage,
     /**
      * A page already signed in as the demo physician, opened on the dashboard. The file signs in
-     * once, through the API, and reuses the cookie: logins are rate limited per address.
+     * once, through the API from an address of its own, and reuses the session: logins are rate
+     * limited per address, and the browser's are kept for the tests that sign in on the page.
      */
     async signedInPage(viewport = DESKTOP): Promise<Page> {
-      if (!signedIn) {
-        const page = await newPage();
-        const login = await page.request.post('/api/v1/auth/login', {
-          data: { email: DEMO.email, password: DEMO.password },
-        });
-        if (!login.ok()) throw new Error(`login: ${login.status()} ${await login.text()}`);
-        signedIn = await page.context().storageState();
-        await page.context().close();
-      }
-      const page = await newPage(viewport, signedIn);
+      demoSession ??= await sessionOf(DEMO);
+      const page = await pageWith(demoSession, viewport);
       await page.goto('/');
       await page.locator('[data-kpi="billed"]').waitFor();
       return page;

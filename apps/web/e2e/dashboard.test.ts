@@ -167,7 +167,7 @@ describe.skipIf(!browser.available)('the dashboard in Chromium', () => {
     const page = await browser.newPage();
     await signIn(page);
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/sign-in');
 
     await page.goto('/');
@@ -179,13 +179,26 @@ describe.skipIf(!browser.available)('the dashboard in Chromium', () => {
     const page = await browser.newPage();
     await page.goto('/sign-up');
     const email = `new.${Date.now()}@example.ca`;
+    const password = 'a-long-enough-password';
 
     await page.getByLabel('Full name').fill('Dr. Nora Quill');
     await page.getByLabel('Billing number').fill('NQ-2026');
     await page.getByLabel('Email', { exact: true }).fill(email);
-    await page.getByLabel('Password', { exact: true }).fill('a-long-enough-password');
-    await page.getByRole('button', { name: 'Create your account' }).click();
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    const answered = (path: string) =>
+      page.waitForResponse((response) => new URL(response.url()).pathname === path);
+    const [signup, login] = await Promise.all([
+      answered('/api/v1/auth/signup'),
+      answered('/api/v1/auth/login'),
+      page.getByRole('button', { name: 'Create your account' }).click(),
+    ]);
     await page.waitForURL((url) => url.pathname === '/');
+
+    // Sign-up opens no session (it answers alike for details already taken): the page signs in.
+    expect(signup.status()).toBe(202);
+    expect(await signup.headerValue('set-cookie')).toBeNull();
+    expect(login.status()).toBe(200);
+    expect(login.request().postDataJSON()).toEqual({ email, password });
 
     await page.getByRole('heading', { name: 'No claims in this period' }).waitFor();
     expect(await kpis(page)).toMatchObject({

@@ -3,8 +3,9 @@ import { LoginRequest, SignupRequest } from '@meritum/shared/client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useId, useState } from 'react';
-import { ApiError, api } from '@/lib/api';
+import { useEffect, useId, useState } from 'react';
+import { api } from '@/lib/api';
+import { authFailureMessage, refusedFields, signUpThenSignIn } from '@/lib/auth';
 
 type Mode = 'sign-in' | 'sign-up';
 
@@ -41,13 +42,12 @@ const FIELDS: Record<Mode, Field[]> = {
   ],
 };
 
-const MESSAGES: Record<string, string> = {
-  INVALID_CREDENTIALS: 'That email and password do not match an account.',
-  RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
-};
-
-/** Sign-in and sign-up: checked here with the API's own schemas, then by the API. */
-export function AuthForm({ mode }: { mode: Mode }) {
+/**
+ * Sign-in and sign-up: checked here with the API's own schemas, then by the API. Sign-up signs in
+ * next with the same email and password (the API's sign-up opens no session). `notice` is what
+ * sign-in says first: why the last session ended.
+ */
+export function AuthForm({ mode, notice = null }: { mode: Mode; notice?: string | null }) {
   const router = useRouter();
   const client = useQueryClient();
   const formId = useId();
@@ -56,7 +56,9 @@ export function AuthForm({ mode }: { mode: Mode }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const submit = useMutation({
     mutationFn: (body: Record<string, string>) =>
-      mode === 'sign-in' ? api.login(body as LoginRequest) : api.signup(body as SignupRequest),
+      mode === 'sign-in'
+        ? api.login(body as LoginRequest)
+        : signUpThenSignIn(body as SignupRequest),
     onSuccess: (profile) => {
       client.clear(); // nothing read for whoever used this page before
       client.setQueryData(['me'], profile);
@@ -76,12 +78,19 @@ export function AuthForm({ mode }: { mode: Mode }) {
     submit.mutate(body);
   }
 
-  const refused = submit.error instanceof ApiError ? submit.error : null;
   const title = mode === 'sign-in' ? 'Sign in' : 'Create your account';
+  const fieldErrors = {
+    ...refusedFields(
+      submit.error,
+      fields.map((f) => f.name),
+    ),
+    ...errors,
+  };
 
   return (
     <main id="main" className="auth">
       <p className="brand">Meritum</p>
+      {mode === 'sign-in' && <SessionNotice message={notice} />}
       <form
         className="panel auth-form"
         onSubmit={onSubmit}
@@ -91,7 +100,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
         <h1 id={`${formId}-title`}>{title}</h1>
         {fields.map((field) => {
           const id = `${formId}-${field.name}`;
-          const error = errors[field.name];
+          const error = fieldErrors[field.name];
           const described = [error && `${id}-error`, field.hint && `${id}-hint`].filter(Boolean);
           return (
             <div className="control" key={field.name}>
@@ -122,7 +131,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
         })}
         {submit.isError && (
           <p className="field-error" role="alert">
-            {(refused && MESSAGES[refused.code]) ?? submit.error.message}
+            {authFailureMessage(submit.error)}
           </p>
         )}
         <button type="submit" className="button" disabled={submit.isPending}>
@@ -141,5 +150,19 @@ export function AuthForm({ mode }: { mode: Mode }) {
         </p>
       </form>
     </main>
+  );
+}
+
+/**
+ * Why the last session ended. The live region is on the page before its words, so that a
+ * screen reader announces them: a region that arrives with its text is often not read.
+ */
+function SessionNotice({ message }: { message: string | null }) {
+  const [shown, setShown] = useState<string | null>(null);
+  useEffect(() => setShown(message), [message]);
+  return (
+    <p role="status" className={shown ? 'notice' : 'visually-hidden'}>
+      {shown}
+    </p>
   );
 }

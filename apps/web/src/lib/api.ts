@@ -1,11 +1,14 @@
 import {
   ApiErrorBody,
+  BACKGROUND_REQUEST_HEADER,
   type CreateStatementRequest,
   type DashboardQuery,
   DashboardResponse,
   type ExportFormat,
   type LoginRequest,
+  type PasswordChange,
   Profile,
+  SignupAccepted,
   type SignupRequest,
   Statement,
   StatementExportList,
@@ -30,10 +33,27 @@ export class ApiError extends Error {
   }
 }
 
-interface CallInit {
+/**
+ * How a read is sent: its query's abort signal, and whether the page sends it on its own
+ * (polling, refetch on focus): such a read carries BACKGROUND_REQUEST_HEADER, so that it does not
+ * count as the physician's activity and an unattended page still reaches the idle timeout.
+ */
+export interface ReadInit {
+  signal?: AbortSignal | undefined;
+  background?: boolean | undefined;
+}
+
+interface CallInit extends ReadInit {
   method?: 'GET' | 'POST' | 'DELETE';
   body?: unknown;
-  signal?: AbortSignal | undefined;
+}
+
+/** The headers a call sends: a body's type, and the mark of a read the page sent on its own. */
+function headersOf(init: CallInit): Record<string, string> {
+  return {
+    ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(init.background ? { [BACKGROUND_REQUEST_HEADER]: '1' } : {}),
+  };
 }
 
 /** Sends a request through this site's /api proxy; a refusal or failure is an ApiError. */
@@ -43,7 +63,7 @@ async function send(path: string, init: CallInit): Promise<Response> {
     response = await fetch(`/api/v1${path}`, {
       method: init.method ?? 'GET',
       credentials: 'same-origin',
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: headersOf(init),
       body: init.body === undefined ? null : JSON.stringify(init.body),
       signal: init.signal ?? null,
     });
@@ -102,22 +122,25 @@ function safeJson(text: string): unknown {
 const STATEMENTS = '/analytics/statements';
 
 export const api = {
-  me: (signal?: AbortSignal) => call('/auth/me', Profile, { signal }),
+  me: (init?: ReadInit) => call('/auth/me', Profile, init),
   login: (body: LoginRequest) => call('/auth/login', Profile, { method: 'POST', body }),
-  signup: (body: SignupRequest) => call('/auth/signup', Profile, { method: 'POST', body }),
+  /** Answers alike whether or not the account was new, and signs nobody in: log in next. */
+  signup: (body: SignupRequest) => call('/auth/signup', SignupAccepted, { method: 'POST', body }),
   logout: () => call('/auth/logout', null, { method: 'POST' }),
-  dashboard: (query: DashboardQuery, signal?: AbortSignal) =>
-    call(`/analytics/dashboard?${searchFromQuery(query)}`, DashboardResponse, { signal }),
+  signOutEverywhere: () => call('/auth/sign-out-everywhere', null, { method: 'POST' }),
+  changePassword: (body: PasswordChange) => call('/auth/password', null, { method: 'POST', body }),
+  dashboard: (query: DashboardQuery, init?: ReadInit) =>
+    call(`/analytics/dashboard?${searchFromQuery(query)}`, DashboardResponse, init),
   refresh: () => call('/analytics/refresh', null, { method: 'POST' }),
-  statements: (signal?: AbortSignal) => call(STATEMENTS, StatementList, { signal }),
-  statement: (id: string, signal?: AbortSignal) =>
-    call(`${STATEMENTS}/${encodeURIComponent(id)}`, Statement, { signal }),
+  statements: (init?: ReadInit) => call(STATEMENTS, StatementList, init),
+  statement: (id: string, init?: ReadInit) =>
+    call(`${STATEMENTS}/${encodeURIComponent(id)}`, Statement, init),
   createStatement: (body: CreateStatementRequest) =>
     call(STATEMENTS, Statement, { method: 'POST', body }),
   deleteStatement: (id: string) =>
     call<undefined>(`${STATEMENTS}/${encodeURIComponent(id)}`, null, { method: 'DELETE' }),
-  statementExports: (id: string, signal?: AbortSignal) =>
-    call(`${STATEMENTS}/${encodeURIComponent(id)}/exports`, StatementExportList, { signal }),
+  statementExports: (id: string, init?: ReadInit) =>
+    call(`${STATEMENTS}/${encodeURIComponent(id)}/exports`, StatementExportList, init),
   exportStatement: (id: string, format: ExportFormat) =>
     download(
       `${STATEMENTS}/${encodeURIComponent(id)}/export?format=${format}`,

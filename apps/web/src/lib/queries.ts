@@ -7,55 +7,107 @@ import type {
   StatementList,
 } from '@meritum/shared/client';
 import {
+  hashKey,
   keepPreviousData,
   type Query,
+  type QueryKey,
+  type UseQueryOptions,
+  type UseQueryResult,
   useMutation,
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef } from 'react';
-import { ApiError, api } from './api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, api, type ReadInit } from './api';
+import { ReadOrigin, readFor } from './read-origin';
+import { moreTelling, type SignInReason, signInHref, signInReasonOf } from './session-end';
 
 /** While the API says a refresh is on its way, ask again after this, then back off. */
 const SETTLING_POLL_MS = 1_500;
 /** A dashboard left open reads again this often (a cached read costs the API milliseconds). */
 const IDLE_POLL_MS = 60_000;
 
-const isUnauthenticated = (error: unknown) => error instanceof ApiError && error.status === 401;
-
 /**
- * Without a session every page but sign-in and sign-up sends the physician to sign in, and
- * forgets what it read: the next person at this computer must not see these figures.
+ * Without a session every page but sign-in and sign-up sends the physician to sign in, saying
+ * why the session ended, and forgets what it read: the next person at this computer must not
+ * see these figures.
  */
 export function useSignInWhenUnauthenticated(...errors: unknown[]) {
   const toSignIn = useToSignIn();
-  const unauthenticated = errors.some(isUnauthenticated);
+  const reason = signInReasonOf(errors);
   useEffect(() => {
-    if (unauthenticated) toSignIn();
-  }, [unauthenticated, toSignIn]);
+    if (reason) toSignIn(reason);
+  }, [reason, toSignIn]);
 }
 
-/** Forgets every figure this page read, then goes to sign-in. */
+/**
+ * The reason of a trip to sign-in about to start. Calls refused together (one page's reads, each
+ * in its own component) go once, with the reason that tells most: the first answer to say a
+ * session ended removes it, so the others say only UNAUTHENTICATED.
+ */
+let leaving: { reason: SignInReason | null } | null = null;
+
+/** Forgets every figure this page read, then goes to sign-in, saying why when there is a reason. */
 function useToSignIn() {
   const router = useRouter();
   const client = useQueryClient();
-  return useCallback(() => {
-    client.clear();
-    router.replace('/sign-in');
-  }, [client, router]);
+  return useCallback(
+    (reason: SignInReason | null) => {
+      client.clear();
+      if (leaving) {
+        leaving.reason = moreTelling(leaving.reason, reason);
+        return;
+      }
+      const trip = { reason };
+      leaving = trip;
+      setTimeout(() => {
+        leaving = null;
+        router.replace(signInHref(trip.reason));
+      }, 0);
+    },
+    [client, router],
+  );
 }
 
 const retryUnlessRefused = (failures: number, error: unknown) =>
   failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500);
 
-export function useProfile() {
-  return useQuery({
-    queryKey: ['me'],
-    queryFn: ({ signal }) => api.me(signal),
+type ApiQueryOptions<T> = Omit<UseQueryOptions<T, Error, T, QueryKey>, 'queryKey' | 'queryFn'>;
+
+/**
+ * A read of the API as react-query runs it, each request marked as the physician's or the
+ * page's own (ReadOrigin). Returns the query and `readAgain`, for a Try again button: unlike
+ * `refetch`, its read counts as the physician's.
+ */
+function useApiQuery<T>(
+  queryKey: QueryKey,
+  read: (init: ReadInit) => Promise<T>,
+  options: ApiQueryOptions<T> = {},
+): [UseQueryResult<T, Error>, () => void] {
+  const client = useQueryClient();
+  const [origin] = useState(() => new ReadOrigin());
+  const key = hashKey(queryKey);
+  const cached = client.getQueryCache().get(key);
+  const staleTime = typeof options.staleTime === 'number' ? options.staleTime : 0;
+  origin.show(key, cached?.state, cached !== undefined && !cached.isStaleByTime(staleTime));
+  const query = useQuery({
     retry: retryUnlessRefused,
-    staleTime: 5 * 60_000,
+    ...options,
+    queryKey,
+    queryFn: readFor(origin, read),
   });
+  const { refetch } = query;
+  const readAgain = useCallback(() => {
+    origin.askAgain(client.getQueryCache().get(key)?.state);
+    void refetch();
+  }, [origin, client, refetch, key]);
+  return [query, readAgain];
+}
+
+export function useProfile() {
+  const [profile] = useApiQuery(['me'], (init) => api.me(init), { staleTime: 5 * 60_000 });
+  return profile;
 }
 
 const settling = (data: DashboardResponse | undefined) =>
@@ -65,10 +117,7 @@ export function useDashboard(query: DashboardQuery) {
   // Reads in a row that found a refresh still under way: each waits twice as long as the last,
   // so a refresh that keeps failing is not asked for every 1.5 s.
   const settlingReads = useRef({ count: 0, lastRead: 0 });
-  return useQuery({
-    queryKey: ['dashboard', query],
-    queryFn: ({ signal }) => api.dashboard(query, signal),
-    retry: retryUnlessRefused,
+  return useApiQuery(['dashboard', query], (init) => api.dashboard(query, init), {
     placeholderData: keepPreviousData,
     refetchInterval: (q: Query<DashboardResponse>) => {
       const reads = settlingReads.current;
@@ -105,29 +154,19 @@ const statementKeys = {
 };
 
 export function useStatements() {
-  return useQuery({
-    queryKey: statementKeys.list,
-    queryFn: ({ signal }) => api.statements(signal),
-    retry: retryUnlessRefused,
+  return useApiQuery(statementKeys.list, (init) => api.statements(init), {
     refetchInterval: STATEMENT_POLL_MS,
   });
 }
 
 export function useStatement(id: string) {
-  return useQuery({
-    queryKey: statementKeys.one(id),
-    queryFn: ({ signal }) => api.statement(id, signal),
-    retry: retryUnlessRefused,
+  return useApiQuery(statementKeys.one(id), (init) => api.statement(id, init), {
     refetchInterval: STATEMENT_POLL_MS,
   });
 }
 
 export function useStatementExports(id: string) {
-  return useQuery({
-    queryKey: statementKeys.exports(id),
-    queryFn: ({ signal }) => api.statementExports(id, signal),
-    retry: retryUnlessRefused,
-  });
+  return useApiQuery(statementKeys.exports(id), (init) => api.statementExports(id, init));
 }
 
 /** Creates a statement, or re-runs one (the same period and claim type keep their id). */
@@ -174,5 +213,20 @@ export function useExportStatement(id: string) {
 }
 
 export function useSignOut() {
-  return useMutation({ mutationFn: api.logout, onSuccess: useToSignIn() });
+  const toSignIn = useToSignIn();
+  return useMutation({ mutationFn: api.logout, onSuccess: () => toSignIn(null) });
+}
+
+/** Ends every session of the physician, this one too: sign-in then says so. */
+export function useSignOutEverywhere() {
+  const toSignIn = useToSignIn();
+  return useMutation({
+    mutationFn: api.signOutEverywhere,
+    onSuccess: () => toSignIn('SESSION_SIGNED_OUT_EVERYWHERE'),
+  });
+}
+
+/** A new password: the physician's other sessions end, this one stays. */
+export function useChangePassword() {
+  return useMutation({ mutationFn: api.changePassword });
 }

@@ -20,7 +20,7 @@ export function Dashboard() {
   const search = useSearchParams();
   const query = queryFromSearch(new URLSearchParams(search));
   const profile = useProfile();
-  const dashboard = useDashboard(query);
+  const [dashboard, readDashboardAgain] = useDashboard(query);
   useSignInWhenUnauthenticated(profile.error, dashboard.error);
 
   // The browser's own history API: Next keeps useSearchParams in step without a server round trip.
@@ -60,7 +60,7 @@ export function Dashboard() {
             <div className="panel error" role="alert">
               <h2>The dashboard could not be loaded</h2>
               <p>{messageOf(dashboard.error)}</p>
-              <button type="button" className="button" onClick={() => dashboard.refetch()}>
+              <button type="button" className="button" onClick={readDashboardAgain}>
                 Try again
               </button>
             </div>

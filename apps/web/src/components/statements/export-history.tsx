@@ -10,7 +10,7 @@ import { shortSha } from '@/lib/statements';
 /** Every file exported of a statement, newest first, as the audit trail recorded it. */
 export function ExportHistory({ id }: { id: string }) {
   const titleId = useId();
-  const exports = useStatementExports(id);
+  const [exports, readExportsAgain] = useStatementExports(id);
   useSignInWhenUnauthenticated(exports.error);
   const list = exports.data?.exports;
 
@@ -20,7 +20,7 @@ export function ExportHistory({ id }: { id: string }) {
       {exports.isError && !list ? (
         <div role="alert" className="inline-error">
           <p>The export history could not be loaded: {messageOf(exports.error)}</p>
-          <button type="button" className="button secondary" onClick={() => exports.refetch()}>
+          <button type="button" className="button secondary" onClick={readExportsAgain}>
             Try again
           </button>
         </div>

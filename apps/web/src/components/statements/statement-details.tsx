@@ -38,7 +38,7 @@ export function StatementDetails({
 }) {
   const headingId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
-  const statement = useStatement(id);
+  const [statement, readStatementAgain] = useStatement(id);
   useSignInWhenUnauthenticated(statement.error);
   const data = statement.data;
   const state = data ? stateAt(data, now) : null;
@@ -74,7 +74,7 @@ export function StatementDetails({
           {gone ? 'It was deleted. Choose another, or create one.' : messageOf(statement.error)}
         </p>
         {!gone && (
-          <button type="button" className="button" onClick={() => statement.refetch()}>
+          <button type="button" className="button" onClick={readStatementAgain}>
             Try again
           </button>
         )}

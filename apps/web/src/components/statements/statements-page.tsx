@@ -25,7 +25,7 @@ export function StatementsPage() {
   const search = useSearchParams();
   const selectedId = selectedIdOf(search.get('id'));
   const profile = useProfile();
-  const list = useStatements();
+  const [list, readListAgain] = useStatements();
   useSignInWhenUnauthenticated(profile.error, list.error);
   const now = useNow();
   const listTitleId = useId();
@@ -83,7 +83,7 @@ export function StatementsPage() {
               <div className="panel error" role="alert">
                 <h3>Your statements could not be loaded</h3>
                 <p>{messageOf(list.error)}</p>
-                <button type="button" className="button" onClick={() => list.refetch()}>
+                <button type="button" className="button" onClick={readListAgain}>
                   Try again
                 </button>
               </div>
