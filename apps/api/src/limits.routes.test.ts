@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { signUp, useApp } from '../test/app-harness';
 import { useTestDatabase } from '../test/db';
 import { uniqueAddress } from '../test/http-session';
-import { createLoginThrottle } from './domains/auth/login-throttle';
+import { accountKey, createLoginThrottle } from './domains/auth/login-throttle';
 
 /**
  * Limits that hold: per account with backoff, per address as the trusted proxy hop saw it,
@@ -83,20 +83,72 @@ describe('password guessing', () => {
 });
 
 describe('the per-account backoff', () => {
-  it('doubles the lock with each failure past the fifth, up to fifteen minutes', async () => {
+  /** Seconds the account's lock has left, read from the shared table; 0 when none. */
+  async function lockSeconds(email: string): Promise<number> {
+    const { rows } = await ctx.admin.query<{ expire: string }>(
+      'select expire from rate_limits where key = $1',
+      [`login-lock:${accountKey(email)}`],
+    );
+    const expire = Number(rows[0]?.expire ?? 0);
+    return Math.max(0, Math.round((expire - Date.now()) / 1000));
+  }
+
+  it('doubles the lock with each failure past the fifth, up to fifteen minutes, and keeps it through a success', async () => {
     const throttle = createLoginThrottle(ctx.pool);
     const email = `backoff.${Date.now()}@example.ca`;
     const locks: number[] = [];
 
     for (let failure = 1; failure <= 12; failure++) {
-      await throttle.failed(email);
-      locks.push(await throttle.lockedFor(email));
+      expect(await throttle.attempt(email, async () => false)).toBe(false);
+      locks.push(await lockSeconds(email));
+      // The lock's end, brought forward: the next attempt is the first one after it.
+      await ctx.admin.query('delete from rate_limits where key = $1', [
+        `login-lock:${accountKey(email)}`,
+      ]);
     }
 
     expect(locks).toEqual([0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900]);
-    await throttle.succeeded(email);
-    // A success forgets the failures, not a lock in force: the lock runs its course.
-    expect(await throttle.lockedFor(email)).toBe(900);
+    expect(await throttle.attempt(email, async () => true)).toBe(true);
+    // The success forgot the failures: the next failure is the first of a new run.
+    await throttle.attempt(email, async () => false);
+    expect(await lockSeconds(email)).toBe(0);
+  });
+
+  it('refuses an attempt while the account is locked without checking its password', async () => {
+    const throttle = createLoginThrottle(ctx.pool);
+    const email = `locked.${Date.now()}@example.ca`;
+    for (let i = 0; i < 5; i++) await throttle.attempt(email, async () => false);
+    let checked = false;
+
+    const refused = throttle.attempt(email, async () => {
+      checked = true;
+      return true;
+    });
+
+    await expect(refused).rejects.toMatchObject({ code: 'RATE_LIMITED', statusCode: 429 });
+    expect(checked).toBe(false);
+  });
+
+  it('checks guesses sent together one at a time: the rest are refused before any password is checked', async () => {
+    const throttle = createLoginThrottle(ctx.pool);
+    const email = `burst.${Date.now()}@example.ca`;
+    let checking = 0;
+    let mostAtOnce = 0;
+    const guess = () =>
+      throttle.attempt(email, async () => {
+        checking += 1;
+        mostAtOnce = Math.max(mostAtOnce, checking);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        checking -= 1;
+        return false;
+      });
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, guess));
+
+    expect(mostAtOnce).toBe(1);
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    expect(refused.length).toBeGreaterThanOrEqual(15);
+    for (const o of refused) expect(o.reason).toMatchObject({ code: 'RATE_LIMITED' });
   });
 });
 
@@ -128,6 +180,29 @@ describe('the address behind the trusted proxy hop', () => {
       password: 'a guess',
     });
     expect(other.status).toBe(401);
+  });
+});
+
+describe('addresses of one IPv6 network', () => {
+  const app = useApp(ctx, {
+    trustProxy: 'loopback',
+    limits: { login: { max: 3, windowSeconds: 60 } },
+  });
+
+  it('are one client: a /64 is what one subscriber gets to choose from', async () => {
+    const network = uniqueAddress().replace(/::1$/, '');
+    const answers = [];
+    for (let host = 1; host <= 4; host++) {
+      answers.push(
+        await viaProxy(app.http().post('/api/v1/auth/login'), `${network}::${host}`).send({
+          email: `v6.${host}.${Date.now()}@example.ca`,
+          password: 'a guess',
+        }),
+      );
+    }
+
+    expect(answers.slice(0, 3).map((a) => a.status)).toEqual([401, 401, 401]);
+    expectLimited(answers[3] as Response);
   });
 });
 

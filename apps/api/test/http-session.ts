@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { SESSION_COOKIE } from '../src/plugins/sessions';
 
 /**
- * A client address no other test uses (IPv6's documentation prefix, 48 random bits): limits
- * are counted in the worker's database, which every test file of the worker shares.
+ * A client no other test is (IPv6's documentation prefix, 32 random bits in the /64 a limit
+ * counts by): limits are counted in the worker's database, which its test files share.
  */
 export function uniqueAddress(): string {
-  const [a, b, c] = [0, 2, 4].map((at) => randomBytes(6).readUInt16BE(at).toString(16));
-  return `2001:db8::${a}:${b}:${c}`;
+  const [a, b] = [0, 2].map((at) => randomBytes(4).readUInt16BE(at).toString(16));
+  return `2001:db8:${a}:${b}::1`;
 }
 
 export interface HttpAnswer {

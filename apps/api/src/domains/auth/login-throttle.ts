@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimitedError } from '../../lib/errors';
 import { postgresLimiter, secondsUntil } from '../../lib/rate-limit';
 
 /**
@@ -7,9 +9,6 @@ import { postgresLimiter, secondsUntil } from '../../lib/rate-limit';
  * failure in a row locks the account for `firstLockSeconds`, and each one after it for twice as
  * long as the last, up to `maxLockSeconds`. A success forgets the failures; so does the end of
  * `forgetAfterSeconds` from the first of them.
- *
- * Attempts already in flight when a lock begins still finish: the per-address limit bounds
- * how many one client can have in flight.
  */
 export interface LoginThrottlePolicy {
   lockAfterFailures: number;
@@ -25,22 +24,43 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottlePolicy = {
   forgetAfterSeconds: 24 * 60 * 60,
 };
 
+/** How long an attempt may hold its account's turn if its process dies before it ends. */
+const IN_FLIGHT_SECONDS = 10;
+
 export interface LoginThrottle {
-  /** Seconds until the account may try a password again; 0 when it may now. */
-  lockedFor(email: string): Promise<number>;
-  failed(email: string): Promise<void>;
-  succeeded(email: string): Promise<void>;
+  /**
+   * Checks a password for the account with `check`, one attempt per account at a time: while
+   * one is being checked, or while the account is locked, another is refused with a 429 before
+   * any password is checked. Records the outcome; answers whether the password was right.
+   */
+  attempt(email: string, check: () => Promise<boolean>): Promise<boolean>;
 }
 
-/** The limit's key: a hash, so that the shared table never holds an email. */
-const accountKey = (email: string) =>
+/** The limit's key: a hash, so that the shared table does not hold the email as such. */
+export const accountKey = (email: string) =>
   createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
-/** The per-account throttle on PostgreSQL: every API instance sees the same failures and locks. */
+/** Refused as a limit (429) is, with what the library answered about when to come back. */
+async function orRefused<T>(work: Promise<T>, message: (seconds: number) => string): Promise<T> {
+  try {
+    return await work;
+  } catch (outcome) {
+    if (!(outcome instanceof RateLimiterRes)) throw outcome;
+    const seconds = secondsUntil(outcome.msBeforeNext);
+    throw new RateLimitedError(seconds, message(seconds));
+  }
+}
+
+/**
+ * The per-account throttle on PostgreSQL: every API instance sees the same turn, failures and
+ * locks. Taking the account's turn is one atomic upsert, so guesses sent together are checked
+ * one at a time and each sees the lock the one before it set.
+ */
 export function createLoginThrottle(
   pool: pg.Pool,
   policy: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE,
 ): LoginThrottle {
+  const inFlight = postgresLimiter(pool, 'login-in-flight', 1, IN_FLIGHT_SECONDS);
   const failures = postgresLimiter(
     pool,
     'login-failures',
@@ -50,26 +70,40 @@ export function createLoginThrottle(
   // A lock is the library's block: its row says "spent" until the lock's end.
   const locks = postgresLimiter(pool, 'login-lock', 1, 1);
 
+  async function failed(key: string): Promise<void> {
+    const { consumedPoints } = await failures.penalty(key, 1);
+    const beyond = consumedPoints - policy.lockAfterFailures;
+    if (beyond < 0) return;
+    const seconds = Math.min(
+      policy.maxLockSeconds,
+      policy.firstLockSeconds * 2 ** Math.min(beyond, 30),
+    );
+    await locks.block(key, seconds);
+  }
+
   return {
-    async lockedFor(email) {
-      const lock = await locks.get(accountKey(email));
-      return lock && lock.consumedPoints > 1 ? secondsUntil(lock.msBeforeNext) : 0;
-    },
-
-    async failed(email) {
+    async attempt(email, check) {
       const key = accountKey(email);
-      const { consumedPoints } = await failures.penalty(key, 1);
-      const beyond = consumedPoints - policy.lockAfterFailures;
-      if (beyond < 0) return;
-      const seconds = Math.min(
-        policy.maxLockSeconds,
-        policy.firstLockSeconds * 2 ** Math.min(beyond, 30),
+      await orRefused(
+        inFlight.consume(key),
+        (s) => `another sign-in for this account is being checked; try again in ${s} s`,
       );
-      await locks.block(key, seconds);
-    },
-
-    async succeeded(email) {
-      await failures.delete(accountKey(email));
+      try {
+        const lock = await locks.get(key);
+        if (lock && lock.consumedPoints > 1) {
+          const seconds = secondsUntil(lock.msBeforeNext);
+          throw new RateLimitedError(
+            seconds,
+            `too many wrong passwords for this account; try again in ${seconds} s`,
+          );
+        }
+        const right = await check();
+        if (right) await failures.delete(key);
+        else await failed(key);
+        return right;
+      } finally {
+        await inFlight.delete(key);
+      }
     },
   };
 }

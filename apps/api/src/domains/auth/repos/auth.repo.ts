@@ -154,22 +154,50 @@ export class AuthRepo {
     });
   }
 
-  /** Sets the user's password hash and ends their other sessions, in one transaction. */
+  /**
+   * In one transaction: replaces the password hash, if it is still `fromHash` and the session
+   * `bySessionId` is still open; ends every session of the user; opens `newSession` in their
+   * place. Says which condition failed when nothing was written.
+   */
   async changePassword(
     providerId: string,
     userId: string,
-    change: { passwordHash: string; keepSessionId: string; at: Date },
-  ): Promise<void> {
-    await withProviderScope(this.db, providerId, async (tx) => {
-      await tx
+    change: {
+      fromHash: string;
+      toHash: string;
+      bySessionId: string;
+      newSession: { id: string } & Omit<StoredSession, 'endReason' | 'providerId' | 'userId'>;
+    },
+  ): Promise<'changed' | 'session-ended' | 'password-changed'> {
+    return withProviderScope(this.db, providerId, async (tx) => {
+      const acting = await tx
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(
+          and(
+            eq(sessions.providerId, providerId),
+            eq(sessions.id, change.bySessionId),
+            isNull(sessions.endedAt),
+          ),
+        )
+        .for('update');
+      if (acting.length === 0) return 'session-ended';
+      const updated = await tx
         .update(users)
-        .set({ passwordHash: change.passwordHash })
-        .where(and(eq(users.providerId, providerId), eq(users.id, userId)));
-      await new AuthRepo(tx).endSessions(providerId, userId, {
-        reason: 'password_changed',
-        at: change.at,
-        exceptId: change.keepSessionId,
-      });
+        .set({ passwordHash: change.toHash })
+        .where(
+          and(
+            eq(users.providerId, providerId),
+            eq(users.id, userId),
+            eq(users.passwordHash, change.fromHash),
+          ),
+        )
+        .returning({ id: users.id });
+      if (updated.length === 0) return 'password-changed';
+      const at = change.newSession.lastActiveAt;
+      await new AuthRepo(tx).endSessions(providerId, userId, { reason: 'password_changed', at });
+      await tx.insert(sessions).values({ ...change.newSession, providerId, userId });
+      return 'changed';
     });
   }
 

@@ -106,7 +106,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (
       onRequest: app.authenticate,
     },
     async (request, reply) => {
-      await auth.changePassword(sessionOf(request), request.body);
+      const { token, expiresAt } = await auth.changePassword(sessionOf(request), request.body);
+      app.setSessionCookie(reply, token, expiresAt);
       return reply.status(204).send(null);
     },
   );

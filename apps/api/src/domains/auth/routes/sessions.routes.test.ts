@@ -138,8 +138,9 @@ describe('sign out everywhere', () => {
 });
 
 describe('password change', () => {
-  it('sets the new password, keeps this session and ends the others with SESSION_PASSWORD_CHANGED', async () => {
-    const { agent, credentials } = await signUp(app);
+  it('sets the new password, ends every session with SESSION_PASSWORD_CHANGED and signs this browser in anew', async () => {
+    const { agent, credentials, response } = await signUp(app);
+    const before = cookieOf(response) ?? '';
     const other = await secondBrowser(credentials.email);
 
     const changed = await agent
@@ -147,12 +148,39 @@ describe('password change', () => {
       .send({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
 
     expect(changed.status, changed.text).toBe(204);
-    expect((await agent.get('/api/v1/auth/me')).status).toBe(200);
+    const after = cookieOf(changed) ?? '';
+    expect(after).toMatch(new RegExp(`^${SESSION_COOKIE}=[a-z2-7]{32}\\.[a-z2-7]{32}$`));
+    expect(after).not.toBe(before);
+    expect((await app.http().get('/api/v1/auth/me').set('Cookie', after)).status).toBe(200);
+    // The cookie this browser held before the change is as ended as the other browser's.
+    expectError(
+      await app.http().get('/api/v1/auth/me').set('Cookie', before),
+      401,
+      'SESSION_PASSWORD_CHANGED',
+    );
     expectError(await other.get('/api/v1/auth/me'), 401, 'SESSION_PASSWORD_CHANGED');
     const login = (password: string) =>
       app.http().post('/api/v1/auth/login').send({ email: credentials.email, password });
     expectError(await login(PASSWORD), 401, 'INVALID_CREDENTIALS');
     expect((await login(NEW_PASSWORD)).status).toBe(200);
+  });
+
+  it('refuses a change from a session ended meanwhile, and one from a password already changed', async () => {
+    const { agent, credentials } = await signUp(app);
+    const other = await secondBrowser(credentials.email);
+    const change = (from: typeof agent) =>
+      from
+        .post('/api/v1/auth/password')
+        .send({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+
+    expect((await change(agent)).status).toBe(204);
+    // The other browser's session ended with the change: it may not change the password again.
+    expectError(await change(other), 401, 'SESSION_PASSWORD_CHANGED');
+    const login = await app
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: credentials.email, password: NEW_PASSWORD });
+    expect(login.status, login.text).toBe(200);
   });
 
   it('refuses a wrong current password with 403 and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type Clock,
   LoginRequest,
@@ -13,32 +13,28 @@ import {
   InvalidCredentialsError,
   InvalidCurrentPasswordError,
   NotFoundError,
-  RateLimitedError,
+  UnauthenticatedError,
 } from '../../../lib/errors';
 import { parseOrThrow } from '../../../lib/validate';
 import type { LoginThrottle } from '../login-throttle';
 import type { AuthRepo, StoredSession } from '../repos/auth.repo';
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../session-policy';
 import { newSessionToken, parseSessionToken, secretMatches } from '../session-token';
-
-/**
- * How long a session lives: it ends `idleMinutes` after the user's last request (background
- * polling does not count) and `maxHours` after sign-in, whichever comes first.
- */
-export interface SessionPolicy {
-  idleMinutes: number;
-  maxHours: number;
-}
-
-export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMinutes: 30, maxHours: 12 };
 
 /** Activity is written at most this often: the idle timeout is exact to within a minute. */
 const TOUCH_EVERY_MS = 60_000;
 
 // argon2id with OWASP's minimum (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-// Verified against when no user has the email, so that a miss takes as long as a wrong password.
-const DECOY_HASH =
-  '$argon2id$v=19$m=19456,t=2,p=1$k3CMKzRsuNn7Ee6xneE6Rg$YaBwZVUSVhwHhO4b6cS9kHgM3XdBKYjtAkF01ILwGGY';
+/**
+ * Verified against when no user has the email (or a user has no hash), so that a miss takes as
+ * long as a wrong password: a hash of a random secret, made once with the settings above.
+ */
+let decoy: Promise<string> | undefined;
+const decoyHash = () => {
+  decoy ??= hash(randomBytes(32).toString('hex'), ARGON2);
+  return decoy;
+};
 
 export interface SessionOf {
   sessionId: string;
@@ -105,23 +101,19 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
   const idleMs = policy.idleMinutes * 60_000;
   const lifetimeMs = policy.maxHours * 3_600_000;
 
+  async function profileOf(providerId: string, userId: string) {
+    const profile = await repo.profile(providerId, userId);
+    // A session's user is never missing (sessions cascade with users): a guard, not a path.
+    if (!profile) throw new NotFoundError('user');
+    return profile;
+  }
+
   async function openSession(providerId: string, userId: string) {
     const { token, id, secretHash } = newSessionToken();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + lifetimeMs);
     await repo.insertSession({ id, providerId, userId, secretHash, expiresAt, lastActiveAt: now });
     return { token, expiresAt };
-  }
-
-  /** Refuses at once (429) while the account is locked by failed passwords. */
-  async function assertNotLocked(email: string): Promise<void> {
-    const seconds = await throttle.lockedFor(email);
-    if (seconds > 0) {
-      throw new RateLimitedError(
-        seconds,
-        `too many wrong passwords for this account; try again in ${seconds} s`,
-      );
-    }
   }
 
   /** Why a stored session no longer holds, if it does not. */
@@ -150,16 +142,11 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
 
     async login(input: unknown) {
       const request = parseOrThrow(LoginRequest, input, 'login');
-      await assertNotLocked(request.email);
       const user = await repo.userByEmail(request.email);
-      const valid = await verify(user?.passwordHash ?? DECOY_HASH, request.password).catch(
-        () => false,
+      const valid = await throttle.attempt(request.email, async () =>
+        verify(user?.passwordHash ?? (await decoyHash()), request.password).catch(() => false),
       );
-      if (!user || !valid) {
-        await throttle.failed(request.email);
-        throw new InvalidCredentialsError();
-      }
-      await throttle.succeeded(request.email);
+      if (!user || !valid) throw new InvalidCredentialsError();
       await repo.deleteExpiredSessions(user.providerId, user.userId, clock.now());
       return {
         providerId: user.providerId,
@@ -204,30 +191,34 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
       });
     },
 
-    /** Sets a new password when the current one is right; the user's other sessions end. */
-    async changePassword(session: SessionOf, input: unknown): Promise<void> {
+    /**
+     * Sets a new password when the current one is right. Every session of the user ends, this
+     * one included, and this browser gets a new one: a stolen cookie of this session is of no
+     * use after the change.
+     */
+    async changePassword(session: SessionOf, input: unknown) {
       const request = parseOrThrow(PasswordChange, input, 'password change');
-      const { email } = await this.profile(session.providerId, session.userId);
-      await assertNotLocked(email);
+      const { email } = await profileOf(session.providerId, session.userId);
       const current = await repo.passwordHash(session.providerId, session.userId);
-      const valid = await verify(current ?? DECOY_HASH, request.currentPassword).catch(() => false);
-      if (!valid) {
-        await throttle.failed(email);
-        throw new InvalidCurrentPasswordError();
-      }
-      await throttle.succeeded(email);
-      await repo.changePassword(session.providerId, session.userId, {
-        passwordHash: await hash(request.newPassword, ARGON2),
-        keepSessionId: session.sessionId,
-        at: clock.now(),
+      const valid = await throttle.attempt(email, async () =>
+        verify(current ?? (await decoyHash()), request.currentPassword).catch(() => false),
+      );
+      if (!valid || current === undefined) throw new InvalidCurrentPasswordError();
+      const { token, id, secretHash } = newSessionToken();
+      const now = clock.now();
+      const expiresAt = new Date(now.getTime() + lifetimeMs);
+      const outcome = await repo.changePassword(session.providerId, session.userId, {
+        fromHash: current,
+        toHash: await hash(request.newPassword, ARGON2),
+        bySessionId: session.sessionId,
+        newSession: { id, secretHash, expiresAt, lastActiveAt: now },
       });
+      // Ended (signed out everywhere) or changed by another session while this one was checked.
+      if (outcome === 'session-ended') throw new UnauthenticatedError();
+      if (outcome === 'password-changed') throw new InvalidCurrentPasswordError();
+      return { token, expiresAt };
     },
 
-    async profile(providerId: string, userId: string) {
-      const profile = await repo.profile(providerId, userId);
-      // A session's user is never missing (sessions cascade with users): a guard, not a path.
-      if (!profile) throw new NotFoundError('user');
-      return profile;
-    },
+    profile: profileOf,
   };
 }
