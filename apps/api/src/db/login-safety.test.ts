@@ -14,7 +14,17 @@ const ctx = useTestDatabase({ own: 'login_safety' });
 const { prefix } = inject('testDatabase');
 const role = (name: string) => `${prefix}_${name}`;
 const password = randomPassword();
-const CREATED = ['safe', 'super', 'bypass', 'owner', 'middle', 'chain', 'creator'];
+const CREATED = [
+  'safe',
+  'super',
+  'bypass',
+  'owner',
+  'middle',
+  'chain',
+  'creator',
+  'replicator',
+  'filer',
+];
 
 const pools: pg.Pool[] = [];
 /** A pool as the API builds it, logging in as `name`. */
@@ -43,6 +53,8 @@ beforeAll(async () => {
   await ctx.admin.query(`create role ${role('middle')} nologin in role ${role('owner')}`);
   await createLogin(role('chain'), 'noinherit', [role('middle')]);
   await createLogin(role('creator'), 'createrole');
+  await createLogin(role('replicator'), 'replication');
+  await createLogin(role('filer'), 'noinherit', ['pg_read_server_files']);
 });
 
 afterAll(async () => {
@@ -69,6 +81,8 @@ describe('findRlsBypasses', () => {
         superuser: true,
         bypassRls: false,
         createRole: false,
+        replication: false,
+        serverFiles: false,
         ownedTables: [],
       },
     ]);
@@ -79,8 +93,24 @@ describe('findRlsBypasses', () => {
         superuser: false,
         bypassRls: true,
         createRole: false,
+        replication: false,
+        serverFiles: false,
         ownedTables: [],
       },
+    ]);
+  });
+
+  it('finds a REPLICATION login and a member of pg_read_server_files', async () => {
+    expect(await findRlsBypasses(poolAs(role('replicator')))).toEqual([
+      expect.objectContaining({ role: role('replicator'), replication: true, serverFiles: false }),
+    ]);
+    expect(await findRlsBypasses(poolAs(role('filer')))).toEqual([
+      expect.objectContaining({
+        role: 'pg_read_server_files',
+        path: [role('filer'), 'pg_read_server_files'],
+        replication: false,
+        serverFiles: true,
+      }),
     ]);
   });
 
@@ -92,6 +122,8 @@ describe('findRlsBypasses', () => {
         superuser: false,
         bypassRls: false,
         createRole: false,
+        replication: false,
+        serverFiles: false,
         ownedTables: ['public.rls_check_owned'],
       },
     ]);

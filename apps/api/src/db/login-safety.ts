@@ -10,9 +10,22 @@ export interface RlsBypass {
   bypassRls: boolean;
   /** Before PostgreSQL 16, CREATEROLE may grant any role but a superuser, the owner's included. */
   createRole: boolean;
+  /** REPLICATION: a base backup or logical decoding reads every row. */
+  replication: boolean;
+  /**
+   * One of pg_read_server_files, pg_write_server_files, pg_execute_server_program: the table
+   * files read directly, or the server's OS user's powers through files or COPY ... PROGRAM.
+   */
+  serverFiles: boolean;
   /** Some of the tables it owns (an owner may turn row-level security off). */
   ownedTables: string[];
 }
+
+const SERVER_FILE_ROLES = [
+  'pg_read_server_files',
+  'pg_write_server_files',
+  'pg_execute_server_program',
+];
 
 /**
  * Run on a connection of the pool under test: `session_user` is its login, whatever role the
@@ -39,17 +52,19 @@ const FIND_BYPASSES = `
   )
   select distinct on (r.rolname) r.rolname as role, reached.path, r.rolsuper as superuser,
          r.rolbypassrls as "bypassRls", r.rolcreaterole and before_16 as "createRole",
+         r.rolreplication as replication, r.rolname = any ($1::text[]) as "serverFiles",
          coalesce(owned.tables[1:5], '{}') as "ownedTables"
     from reached
     join pg_roles r on r.oid = reached.oid
     left join owned on owned.oid = reached.oid
    cross join (select current_setting('server_version_num')::int < 160000 as before_16) v
-   where r.rolsuper or r.rolbypassrls or (r.rolcreaterole and before_16) or owned.tables is not null
+   where r.rolsuper or r.rolbypassrls or (r.rolcreaterole and before_16) or r.rolreplication
+      or r.rolname = any ($1::text[]) or owned.tables is not null
    order by r.rolname, array_length(reached.path, 1)`;
 
 /** Every role through which the pool's login could lift row-level security; none for a safe login. */
 export async function findRlsBypasses(pool: pg.Pool): Promise<RlsBypass[]> {
-  const { rows } = await pool.query<RlsBypass>(FIND_BYPASSES);
+  const { rows } = await pool.query<RlsBypass>(FIND_BYPASSES, [SERVER_FILE_ROLES]);
   return rows;
 }
 
@@ -60,6 +75,8 @@ export function describeBypasses(login: string, bypasses: readonly RlsBypass[]):
       b.superuser ? 'is a superuser' : '',
       b.bypassRls ? 'has BYPASSRLS' : '',
       b.createRole ? 'has CREATEROLE (it may grant itself the owner’s role)' : '',
+      b.replication ? 'has REPLICATION (a base backup or logical decoding reads every row)' : '',
+      b.serverFiles ? 'reads or writes the server’s files, or runs its programs' : '',
       b.ownedTables.length > 0 ? `owns ${b.ownedTables.join(', ')}` : '',
     ].filter(Boolean);
     const through = b.path.length > 1 ? ` (a member through ${b.path.join(' > ')})` : '';
