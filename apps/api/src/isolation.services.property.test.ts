@@ -33,18 +33,19 @@ const ctx = useTestDatabase();
 const PROPERTY_TIMEOUT_MS = 180_000;
 const RUNS_PER_WALL = 75;
 
-// The dashboard's clock stays at NOW, so the cache's window stays Dec 2024 - Nov 2026. Each
+// The dashboard's clock stays at NOW, so the cache's window stays Nov 2024 - Oct 2026. Each
 // provider bills on a clock of its own that only moves forward (a payment never precedes its
-// submission), from after its seeded histories' last step (early November at the latest) to the
-// end of November; odd hours put some changes on another UTC date than Edmonton's. Dates of
+// submission), from after its seeded histories' last step (end of September at the latest) to
+// the end of October; odd hours put some changes on another UTC date than Edmonton's. Dates of
 // service (month edges) lie before the billing clocks start: a date of service is never after
-// today.
-const NOW = new Date('2026-11-21T18:00:00Z');
-const FIRST_INSTANT = Date.parse('2026-11-08T06:30:00Z');
-const LAST_INSTANT = Date.parse('2026-11-30T23:30:00Z'); // 16:30 on Nov 30 in Edmonton
+// today. Nothing happens after 1 November 2026, where time-zone data before and after tz 2026c
+// disagree on Edmonton's offset (docs/decisions.md).
+const NOW = new Date('2026-10-21T18:00:00Z');
+const FIRST_INSTANT = Date.parse('2026-10-08T06:30:00Z');
+const LAST_INSTANT = Date.parse('2026-10-31T23:30:00Z'); // 17:30 on Oct 31 in Edmonton
 const HOUR = 3_600_000;
 const ADVANCES_IN_HOURS = [0, 5, 23, 49, 71];
-const SERVICE_DATES = ['2026-09-30', '2026-10-01', '2026-10-31', '2026-11-01'];
+const SERVICE_DATES = ['2026-08-31', '2026-09-01', '2026-09-30', '2026-10-01'];
 /** Codes of one provider alone, and one code all three bill. */
 const codesOf = (provider: number) => [`P${provider}1.00A`, `P${provider}2.00A`, '03.03A'];
 const PERIODS: Array<{ period: PeriodOption; start?: string; end?: string }> = [
@@ -53,7 +54,7 @@ const PERIODS: Array<{ period: PeriodOption; start?: string; end?: string }> = [
   { period: 'this_quarter' },
   { period: 'year_to_date' },
   { period: 'last_12_months' },
-  { period: 'custom', start: '2026-09-01', end: '2026-11-30' },
+  { period: 'custom', start: '2026-08-01', end: '2026-10-31' },
   { period: 'custom', start: '2024-06-01', end: '2025-01-31' }, // partly outside the window
 ];
 
@@ -240,7 +241,7 @@ async function play(
         p,
         [...STORED_METRIC_KEYS],
         window[0] as string,
-        '2026-11-30',
+        '2026-10-31',
         op.claimType ? { claim_type: op.claimType } : undefined,
       );
       for (const row of rows) {
@@ -324,7 +325,7 @@ async function holdsAtRest(h: Harness, db: Database, model: ProviderModel): Prom
     p,
     [...STORED_METRIC_KEYS],
     window[0] as string,
-    '2026-11-30',
+    '2026-10-31',
   );
   expect(asMetricMap(cached)).toEqual(referenceMetrics(own, window));
 }

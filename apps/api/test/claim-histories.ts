@@ -25,8 +25,11 @@ const amount = (min: number, max: number) =>
   fc.integer({ min, max }).map((c) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`);
 
 /**
- * Claims of the first half of 2026, with transitions at instants spread over that half-year,
- * biased towards the hours around Edmonton midnight, where UTC and local dates differ.
+ * Claims of the first half of 2026, with transitions at instants spread from then to the end
+ * of September, biased towards the hours around Edmonton midnight, where UTC and local dates
+ * differ. None falls after 1 November 2026, where time-zone data before and after tz 2026c
+ * disagree on Edmonton's offset (docs/decisions.md): the references computed in Node and the
+ * figures computed by PostgreSQL would then differ by which data each runs on, not by a bug.
  */
 export const claimHistory: fc.Arbitrary<ClaimHistory> = fc
   .record({
@@ -36,7 +39,7 @@ export const claimHistory: fc.Arbitrary<ClaimHistory> = fc
     fee: amount(0, 60_000),
     adjustedFee: amount(0, 60_000),
     path: fc.constantFrom(...PATHS),
-    gaps: fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 4, maxLength: 4 }),
+    gaps: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 4, maxLength: 4 }),
     hour: fc.constantFrom(5, 6, 7, 12, 18),
   })
   .map(({ claimType, healthServiceCode, day, fee, adjustedFee, path, gaps, hour }) => {
