@@ -1,7 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { createAppPool, createDatabase, JOBS_ROLE } from '../src/db/client';
-import { openThrowawayServer } from '../src/db/throwaway-server';
+import { openThrowawayServer } from '../test/throwaway-server';
 import type { BenchContext, BenchSize } from './harness';
 
 export interface BenchEnvironment {

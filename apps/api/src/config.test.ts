@@ -10,6 +10,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DEMO_DATA: 'off' }).DEMO_DATA).toBe('off');
   });
 
+  it('seeds demo data into a server of one’s own (DATABASE_URL) only when asked', () => {
+    const own = { DATABASE_URL: 'postgres://meritum_api@db.example.ca/meritum' };
+    expect(loadConfig(own).DEMO_DATA).toBe('off');
+    expect(loadConfig({ ...own, DEMO_DATA: 'on' }).DEMO_DATA).toBe('on');
+  });
+
   it('refuses demo data in production as a configuration error', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DEMO_DATA: 'on' })).toThrow(
       'Invalid configuration:\n  DEMO_DATA: demo data (known passwords) is never seeded in production: unset DEMO_DATA',

@@ -1,4 +1,7 @@
+import { parseEnvironment } from '@meritum/shared';
 import { z } from 'zod';
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from './db/client';
+import { DEFAULT_SESSION_POLICY } from './domains/auth/session-policy';
 
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
@@ -29,14 +32,19 @@ export const Config = z
         .optional(),
     ),
     /** PostgreSQL cancels a statement of the API's that runs longer (a 503 DATABASE_TIMEOUT). */
-    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().max(3_600_000).default(15_000),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(3_600_000)
+      .default(STATEMENT_TIMEOUT_MS),
     /** PostgreSQL ends an API session left this long inside a transaction doing nothing. */
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce
       .number()
       .int()
       .positive()
       .max(3_600_000)
-      .default(60_000),
+      .default(IDLE_IN_TRANSACTION_TIMEOUT_MS),
     /** Where the embedded PostgreSQL keeps its data; defaults to .data/postgres in the checkout. */
     PG_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
     /**
@@ -58,15 +66,15 @@ export const Config = z
       .int()
       .min(1)
       .max(24 * 60)
-      .default(30),
+      .default(DEFAULT_SESSION_POLICY.idleMinutes),
     /** A session ends this many hours after sign-in, however active. */
     SESSION_MAX_HOURS: z.coerce
       .number()
       .int()
       .min(1)
       .max(24 * 30)
-      .default(12),
-    /** Demo physicians and claims in an empty database: on by default, never in production. */
+      .default(DEFAULT_SESSION_POLICY.maxHours),
+    /** Demo physicians and claims in an empty database: on with the embedded server, never in production. */
     DEMO_DATA: z.preprocess(unsetIfEmpty, z.enum(['on', 'off']).optional()),
     /** When the nightly analytics refresh runs, a cron pattern in Edmonton time. */
     NIGHTLY_CRON: z.string().min(9).default('30 2 * * *'),
@@ -83,17 +91,14 @@ export const Config = z
   })
   .transform((config) => ({
     ...config,
-    DEMO_DATA: config.DEMO_DATA ?? (config.NODE_ENV === 'production' ? 'off' : 'on'),
+    // Demo physicians have published passwords: by default only in the embedded database, and
+    // never in production, so a server of one's own (DATABASE_URL) gets them only when asked.
+    DEMO_DATA:
+      config.DEMO_DATA ??
+      (config.NODE_ENV === 'production' || config.DATABASE_URL !== undefined ? 'off' : 'on'),
   }));
 export type Config = z.infer<typeof Config>;
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = Config.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => `  ${i.path.join('.')}: ${i.message}`)
-      .join('\n');
-    throw new Error(`Invalid configuration:\n${problems}`);
-  }
-  return result.data;
+  return parseEnvironment(Config, env);
 }

@@ -82,7 +82,6 @@ const SQL_MODULES: Record<string, string> = {
   'db/login-role.ts': 'makes the application login as the owner, before the application',
   'db/migrate.ts': 'migrations run as the owner, once, before the application: not routed',
   'db/provision.ts': 'creates the database as the owner, before the application: not routed',
-  'db/throwaway-server.ts': 'test and benchmark servers: not the application',
   'db/provider-scope.ts': 'the transaction and set_config of every scoped statement',
   'demo/demo-data.ts': 'seeded first by the workload, on the empty database',
   'demo/synthetic-claims.ts': 'the demo claims, inserted by the seeding',

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createAppPool, createDatabase, type Database, JOBS_ROLE } from '../src/db/client';
-import { databaseUrl } from '../src/db/throwaway-server';
+import { databaseUrl } from './throwaway-server';
 
 export interface TestDatabase {
   /**

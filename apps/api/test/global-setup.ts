@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { openThrowawayServer } from '../src/db/throwaway-server';
+import { openThrowawayServer } from './throwaway-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {

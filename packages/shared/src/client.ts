@@ -10,4 +10,5 @@ export * from './dates/periods';
 export * from './format/display';
 export * from './http/api-error';
 export * from './money/cents';
+export * from './validation/environment';
 export * from './validation/primitives';

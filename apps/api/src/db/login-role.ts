@@ -45,20 +45,6 @@ export async function ensureLoginRole(ownerUrl: string, login: Login): Promise<v
   }
 }
 
-/** Drops a login made by ensureLoginRole (a test or benchmark run's own). */
-export async function dropLoginRole(ownerUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({
-    connectionString: ownerUrl,
-    application_name: 'meritum-provision',
-  });
-  await client.connect();
-  try {
-    await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(name)}`);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The same server and database, logging in as `login`. */
 export function loginUrl(url: string, login: Login): string {
   const parsed = new URL(url);

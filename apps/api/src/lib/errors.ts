@@ -106,6 +106,20 @@ export class AnalyticsBusyError extends AppError {
   }
 }
 
+/** The database is out of reach (a 503 with Retry-After): the pool reconnects once it is back. */
+export class DatabaseUnavailableError extends AppError {
+  constructor() {
+    super('DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly', 503);
+  }
+}
+
+/** A statement ran past statement_timeout and was cancelled (a 503 with Retry-After). */
+export class DatabaseTimeoutError extends AppError {
+  constructor() {
+    super('DATABASE_TIMEOUT', 'the database took too long to answer; try again shortly', 503);
+  }
+}
+
 /** A limit on requests (per address, account or physician) is spent until `retryAfterSeconds`. */
 export class RateLimitedError extends AppError {
   constructor(

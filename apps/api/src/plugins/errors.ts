@@ -3,7 +3,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable, isStatementCancelled } from '../db/postgres-errors';
-import { AppError, RateLimitedError } from '../lib/errors';
+import {
+  AppError,
+  DatabaseTimeoutError,
+  DatabaseUnavailableError,
+  RateLimitedError,
+} from '../lib/errors';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown; requestId: string };
@@ -66,29 +71,18 @@ export function sendError(err: FastifyError, request: FastifyRequest, reply: Fas
         ),
       );
   }
-  if (err instanceof AppError) {
+  const explained = err instanceof AppError ? err : databaseError(err, request);
+  if (explained) {
     // Busy, not broken: the client may try again shortly.
-    if (err.statusCode === 503) reply.header('retry-after', '5');
-    if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
-    return reply.status(err.statusCode).send(body(err.code, err.message, err.details));
+    if (explained.statusCode === 503) reply.header('retry-after', '5');
+    if (explained instanceof RateLimitedError) {
+      reply.header('retry-after', String(explained.retryAfterSeconds));
+    }
+    return reply
+      .status(explained.statusCode)
+      .send(body(explained.code, explained.message, explained.details));
   }
   if (err instanceof PeriodError) return reply.status(400).send(body(err.code, err.message));
-  if (isDatabaseUnavailable(err)) {
-    // Not the request's fault, nor a bug: the pool reconnects once the database is back.
-    request.log.warn({ err }, 'database unavailable');
-    return reply
-      .status(503)
-      .header('retry-after', '5')
-      .send(body('DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly'));
-  }
-  if (isStatementCancelled(err)) {
-    // Held up (a lock, a load), not broken: the statement's transaction was rolled back.
-    request.log.warn({ err }, 'database statement timed out');
-    return reply
-      .status(503)
-      .header('retry-after', '5')
-      .send(body('DATABASE_TIMEOUT', 'the database took too long to answer; try again shortly'));
-  }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Fastify's own 4xx (bad JSON, body too large, wrong content type, rate limit).
@@ -103,6 +97,21 @@ export function sendError(err: FastifyError, request: FastifyRequest, reply: Fas
   return reply
     .status(500)
     .send(body('INTERNAL', 'something went wrong; the request id helps us find it'));
+}
+
+/** A database error that is no bug of the API's, as the error it answers with; else undefined. */
+function databaseError(err: unknown, request: FastifyRequest): AppError | undefined {
+  if (isDatabaseUnavailable(err)) {
+    // Not the request's fault, nor a bug: the pool reconnects once the database is back.
+    request.log.warn({ err }, 'database unavailable');
+    return new DatabaseUnavailableError();
+  }
+  if (isStatementCancelled(err)) {
+    // Held up (a lock, a load), not broken: the statement's transaction was rolled back.
+    request.log.warn({ err }, 'database statement timed out');
+    return new DatabaseTimeoutError();
+  }
+  return undefined;
 }
 
 /** One error shape for every response, 404s included. */

@@ -91,7 +91,9 @@ export function AuthForm({ mode, notice = null }: { mode: Mode; notice?: string 
     <main id="main" className="auth">
       <p className="brand">Meritum</p>
       {mode === 'sign-in' && <SessionNotice message={notice} />}
+      {/* POST: a submit before the scripts run must not put passwords in the URL. */}
       <form
+        method="post"
         className="panel auth-form"
         onSubmit={onSubmit}
         noValidate

@@ -1,3 +1,4 @@
+import { parseEnvironment } from '@meritum/shared/client';
 import { z } from 'zod';
 
 /** What the web app's server reads from the environment, validated once at start. */
@@ -12,12 +13,5 @@ export const WebConfig = z.object({
 export type WebConfig = z.infer<typeof WebConfig>;
 
 export function loadWebConfig(env: Record<string, string | undefined>): WebConfig {
-  const result = WebConfig.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => `  ${i.path.join('.')}: ${i.message}`)
-      .join('\n');
-    throw new Error(`Invalid configuration:\n${problems}`);
-  }
-  return result.data;
+  return parseEnvironment(WebConfig, env);
 }

@@ -47,7 +47,7 @@ export const sessions = pgTable(
     index('sessions_provider_id_idx').on(t.providerId),
     check(
       'sessions_end_reason_known',
-      sql`(${t.endedAt} is null) = (${t.endReason} is null) and ${t.endReason} in ('signed_out_everywhere', 'password_changed')`,
+      sql`(${t.endedAt} is null) = (${t.endReason} is null) and ${t.endReason} in (${sql.raw(SESSION_END_REASONS.map((r) => `'${r}'`).join(', '))})`,
     ),
   ],
 );

@@ -79,8 +79,10 @@ export function PasswordForm({ email }: { email: string | undefined }) {
     ...errors,
   };
 
+  // POST: a submit before the scripts run must not put passwords in the URL.
   return (
     <form
+      method="post"
       className="panel password-form"
       onSubmit={onSubmit}
       noValidate

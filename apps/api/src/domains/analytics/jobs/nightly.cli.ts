@@ -1,17 +1,17 @@
 import { systemClock } from '@meritum/shared';
-import pino from 'pino';
 import { loadConfig } from '../../../config';
 import { createAppPool, createDatabase, JOBS_ROLE } from '../../../db/client';
 import { checkLoginCannotBypassRls } from '../../../db/login-safety';
 import { openDatabaseServer } from '../../../db/provision';
 import { EventBus } from '../../../lib/events';
+import { createLogger } from '../../../lib/logger';
 import { createAnalytics } from '../analytics.module';
 import { runNightlyRefresh } from './nightly-refresh.job';
 
 /** `pnpm --filter api job:nightly`: one nightly analytics refresh, now, then exit. */
 async function main(): Promise<number> {
   const config = loadConfig(process.env);
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL);
   const server = await openDatabaseServer(
     {
       databaseUrl: config.DATABASE_URL,

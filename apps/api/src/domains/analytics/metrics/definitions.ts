@@ -109,3 +109,11 @@ export const DERIVED_METRICS = {
   rejection_rate: { numerator: 'rejected_count', denominator: 'assessed_count' },
   avg_days_to_payment: { numerator: 'days_to_payment_sum', denominator: 'paid_count' },
 } as const satisfies Record<string, { numerator: MetricKey; denominator: MetricKey }>;
+
+/**
+ * The states some metric of `basis` counts: a month holding a claim in one of them has stored
+ * rows once computed, and a month without one is zeros everywhere.
+ */
+export function countedStates(basis: MetricBasis): ClaimState[] {
+  return [...new Set(METRIC_DEFINITIONS.filter((d) => d.basis === basis).flatMap((d) => d.states))];
+}

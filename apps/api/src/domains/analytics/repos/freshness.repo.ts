@@ -2,6 +2,7 @@ import { analyticsDirtyMonths, analyticsRefreshState, BUSINESS_TIME_ZONE } from 
 import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
 import { withProviderScope } from '../../../db/provider-scope';
+import { countedStates } from '../metrics/definitions';
 import { REFRESH_LOCK_NAMESPACE } from '../services/refresh-lock';
 
 /** Where a provider's cache stands against its claims. */
@@ -72,12 +73,12 @@ export function missingMonthsQuery(providerId: string, months: readonly string[]
                else exists (select 1 from claims k
                              where k.provider_id = ${providerId}
                                and k.date_of_service >= m.month and k.date_of_service < n.next
-                               and k.state <> 'draft')
+                               and k.state = any (${sql.param(countedStates('service_month'))}::claim_state[]))
                     or exists (select 1 from claims k
                                 where k.provider_id = ${providerId}
                                   and k.paid_at >= (m.month::timestamp at time zone ${BUSINESS_TIME_ZONE})
                                   and k.paid_at < (n.next::timestamp at time zone ${BUSINESS_TIME_ZONE})
-                                  and k.state in ('paid', 'adjusted'))
+                                  and k.state = any (${sql.param(countedStates('payment_month'))}::claim_state[]))
           end)`;
 }
 

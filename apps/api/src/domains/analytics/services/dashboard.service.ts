@@ -8,6 +8,7 @@ import {
 } from '@meritum/shared';
 import type { Logger } from 'pino';
 import { assertProviderId } from '../../../db/provider-scope';
+import { AnalyticsBusyError } from '../../../lib/errors';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
 import { summarise } from './dashboard-figures';
@@ -71,7 +72,8 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       if (outcome.status === 'refreshed') return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error('analytics refresh stayed locked by another instance');
+    // Another instance kept the lock longer than a request may wait: busy, not broken (503).
+    throw new AnalyticsBusyError();
   }
 
   return {

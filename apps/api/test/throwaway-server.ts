@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type RunningPostgres, startEmbeddedPostgres } from './embedded';
-import { dropLoginRole, ensureLoginRole, type Login, loginUrl } from './login-role';
-import { runMigrations } from './migrate';
-import { randomPassword } from './passwords';
+import { type RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded';
+import { ensureLoginRole, type Login, loginUrl } from '../src/db/login-role';
+import { runMigrations } from '../src/db/migrate';
+import { randomPassword } from '../src/db/passwords';
 
 /**
  * A PostgreSQL server for a test or benchmark run, whose databases and login role all go when it
@@ -100,6 +100,20 @@ async function maintenanceQuery(url: string, text: string) {
   await client.connect();
   try {
     return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a login made by ensureLoginRole (a test or benchmark run's own). */
+export async function dropLoginRole(ownerUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({
+    connectionString: ownerUrl,
+    application_name: 'meritum-provision',
+  });
+  await client.connect();
+  try {
+    await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(name)}`);
   } finally {
     await client.end();
   }
