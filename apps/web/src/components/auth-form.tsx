@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useId, useState } from 'react';
 import { api } from '@/lib/api';
 import { authFailureMessage, refusedFields, signUpThenSignIn } from '@/lib/auth';
+import { TextField } from './text-field';
 
 type Mode = 'sign-in' | 'sign-up';
 
@@ -100,37 +101,20 @@ export function AuthForm({ mode, notice = null }: { mode: Mode; notice?: string 
         aria-labelledby={`${formId}-title`}
       >
         <h1 id={`${formId}-title`}>{title}</h1>
-        {fields.map((field) => {
-          const id = `${formId}-${field.name}`;
-          const error = fieldErrors[field.name];
-          const described = [error && `${id}-error`, field.hint && `${id}-hint`].filter(Boolean);
-          return (
-            <div className="control" key={field.name}>
-              <label htmlFor={id}>{field.label}</label>
-              <input
-                id={id}
-                name={field.name}
-                type={field.type}
-                autoComplete={field.autoComplete}
-                value={values[field.name] ?? ''}
-                onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
-                aria-invalid={error !== undefined}
-                aria-describedby={described.length > 0 ? described.join(' ') : undefined}
-                required
-              />
-              {field.hint && (
-                <p id={`${id}-hint`} className="hint">
-                  {field.hint}
-                </p>
-              )}
-              {error && (
-                <p id={`${id}-error`} className="field-error">
-                  {error}
-                </p>
-              )}
-            </div>
-          );
-        })}
+        {fields.map((field) => (
+          <TextField
+            key={field.name}
+            id={`${formId}-${field.name}`}
+            name={field.name}
+            label={field.label}
+            type={field.type}
+            autoComplete={field.autoComplete}
+            value={values[field.name] ?? ''}
+            onChange={(value) => setValues({ ...values, [field.name]: value })}
+            hint={field.hint}
+            error={fieldErrors[field.name]}
+          />
+        ))}
         {submit.isError && (
           <p className="field-error" role="alert">
             {authFailureMessage(submit.error)}

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { ApiError } from '@/lib/api';
 import { authFailureMessage, refusedFields } from '@/lib/auth';
 import { useChangePassword, useSignInWhenUnauthenticated } from '@/lib/queries';
+import { TextField } from '../text-field';
 
 type FieldName = keyof PasswordChange;
 
@@ -98,40 +99,23 @@ export function PasswordForm({ email }: { email: string | undefined }) {
         readOnly
         hidden
       />
-      {FIELDS.map((field) => {
-        const id = `${formId}-${field.name}`;
-        const error = fieldErrors[field.name];
-        const described = [error && `${id}-error`, field.hint && `${id}-hint`].filter(Boolean);
-        return (
-          <div className="control" key={field.name}>
-            <label htmlFor={id}>{field.label}</label>
-            <input
-              id={id}
-              name={field.name}
-              type="password"
-              autoComplete={field.autoComplete}
-              value={values[field.name]}
-              onChange={(event) => {
-                setDone('');
-                setValues({ ...values, [field.name]: event.target.value });
-              }}
-              aria-invalid={error !== undefined}
-              aria-describedby={described.length > 0 ? described.join(' ') : undefined}
-              required
-            />
-            {field.hint && (
-              <p id={`${id}-hint`} className="hint">
-                {field.hint}
-              </p>
-            )}
-            {error && (
-              <p id={`${id}-error`} className="field-error">
-                {error}
-              </p>
-            )}
-          </div>
-        );
-      })}
+      {FIELDS.map((field) => (
+        <TextField
+          key={field.name}
+          id={`${formId}-${field.name}`}
+          name={field.name}
+          label={field.label}
+          type="password"
+          autoComplete={field.autoComplete}
+          value={values[field.name]}
+          onChange={(value) => {
+            setDone('');
+            setValues({ ...values, [field.name]: value });
+          }}
+          hint={field.hint}
+          error={fieldErrors[field.name]}
+        />
+      ))}
       {change.isError && (
         <p className="field-error" role="alert">
           Your password was not changed. {authFailureMessage(change.error)}
