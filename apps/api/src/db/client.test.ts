@@ -8,6 +8,7 @@ import {
   CONNECT_TIMEOUT_MS,
   createAppPool,
   createDatabase,
+  type Database,
   IDLE_IN_TRANSACTION_TIMEOUT_MS,
   STATEMENT_TIMEOUT_MS,
 } from './client';
@@ -27,6 +28,37 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 /** The next client the pool hands out. */
 const nextAcquired = (pool: pg.Pool) =>
   new Promise<pg.PoolClient>((resolve) => pool.once('acquire', resolve));
+
+/**
+ * On a one-connection pool: a transaction whose connection `lose` ends fails as the database
+ * being unavailable at its next statement; then the pool serves again on a new connection, with
+ * nothing leaked. The pool is ended afterwards.
+ */
+async function expectLostThenServedAgain(
+  pool: pg.Pool,
+  lose: (tx: Database, client: pg.PoolClient) => Promise<void>,
+): Promise<void> {
+  const db = createDatabase(pool);
+  try {
+    const acquired = nextAcquired(pool);
+    const failed = await db
+      .transaction(async (tx) => {
+        await lose(tx, await acquired);
+        return tx.execute(sql`select 2`);
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(isDatabaseUnavailable(failed), String(failed)).toBe(true);
+
+    const { rows } = await within(CONNECT_TIMEOUT_MS / 2, db.execute(sql`select 3 as three`));
+    expect(rows).toEqual([{ three: 3 }]);
+    expect({ total: pool.totalCount, idle: pool.idleCount }).toEqual({ total: 1, idle: 1 });
+  } finally {
+    await within(5_000, pool.end());
+  }
+}
 
 describe('the application pool when a connection is lost', () => {
   it('gives back a client whose connection drops at BEGIN, which Drizzle 0.45 never releases', async () => {
@@ -54,32 +86,14 @@ describe('the application pool when a connection is lost', () => {
 
   it('survives a connection lost between two statements of a transaction, and carries on', async () => {
     const pool = createAppPool(ctx.url, { max: 1, applicationName: 'meritum-test-lost' });
-    const db = createDatabase(pool);
-    try {
-      const acquired = nextAcquired(pool);
-      const failed = await db
-        .transaction(async (tx) => {
-          const client = await acquired;
-          const { rows } = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
-          await ctx.admin.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
-          // Idle in transaction when the server ends the session: no query is there to fail,
-          // so node-postgres emits the loss as an 'error' event on the checked-out client.
-          // (Not events.once, which would listen for that 'error' itself.)
-          await within(5_000, new Promise((resolve) => client.once('end', resolve)));
-          return tx.execute(sql`select 1`);
-        })
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        );
-      expect(isDatabaseUnavailable(failed), String(failed)).toBe(true);
-
-      const { rows } = await within(CONNECT_TIMEOUT_MS / 2, db.execute(sql`select 3 as three`));
-      expect(rows).toEqual([{ three: 3 }]);
-      expect({ total: pool.totalCount, idle: pool.idleCount }).toEqual({ total: 1, idle: 1 });
-    } finally {
-      await within(5_000, pool.end());
-    }
+    await expectLostThenServedAgain(pool, async (tx, client) => {
+      const { rows } = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+      await ctx.admin.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
+      // Idle in transaction when the server ends the session: no query is there to fail,
+      // so node-postgres emits the loss as an 'error' event on the checked-out client.
+      // (Not events.once, which would listen for that 'error' itself.)
+      await within(5_000, new Promise((resolve) => client.once('end', resolve)));
+    });
   });
 
   describe('with a server that accepts connections and never answers', () => {
@@ -147,28 +161,10 @@ describe('the application pool’s time limits', () => {
       applicationName: 'meritum-test-idle',
       idleInTransactionTimeoutMs: 200,
     });
-    const db = createDatabase(pool);
-    try {
-      const acquired = nextAcquired(pool);
-      const failed = await db
-        .transaction(async (tx) => {
-          const client = await acquired;
-          await tx.execute(sql`select 1`);
-          // The holder hangs: the server ends the session rather than keep its transaction open.
-          await within(5_000, new Promise((resolve) => client.once('end', resolve)));
-          return tx.execute(sql`select 2`);
-        })
-        .then(
-          () => undefined,
-          (error: unknown) => error,
-        );
-      expect(isDatabaseUnavailable(failed), String(failed)).toBe(true);
-
-      const { rows } = await within(CONNECT_TIMEOUT_MS / 2, db.execute(sql`select 3 as three`));
-      expect(rows).toEqual([{ three: 3 }]);
-      expect({ total: pool.totalCount, idle: pool.idleCount }).toEqual({ total: 1, idle: 1 });
-    } finally {
-      await within(5_000, pool.end());
-    }
+    await expectLostThenServedAgain(pool, async (tx, client) => {
+      await tx.execute(sql`select 1`);
+      // The holder hangs: the server ends the session rather than keep its transaction open.
+      await within(5_000, new Promise((resolve) => client.once('end', resolve)));
+    });
   });
 });
