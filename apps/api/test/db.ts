@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createAppPool, createDatabase, type Database, JOBS_ROLE } from '../src/db/client';
+import {
+  createAppPool,
+  createDatabase,
+  type Database,
+  JOBS_ROLE,
+  PINNED_SETTINGS,
+} from '../src/db/client';
 import { databaseUrl } from './throwaway-server';
 
 export interface TestDatabase {
@@ -24,6 +30,18 @@ export interface TestDatabase {
 // while another session is copying the same template.
 const CLONE_LOCK_KEY = 727_002;
 
+/**
+ * Database defaults a server may legitimately have, set on every test database when
+ * TEST_SERVER_SETTINGS=unusual (.ci/run's PostgreSQL 15 pass): the API's connections pin what
+ * they depend on (PINNED_SETTINGS), so figures and parses stay as they are.
+ */
+const UNUSUAL_SETTINGS = {
+  datestyle: 'SQL, DMY',
+  intervalstyle: 'iso_8601',
+  timezone: 'Asia/Kathmandu',
+  extra_float_digits: '0',
+};
+
 /** This worker's database (or a file's own), cloned from the migrated template on first use. */
 async function workerDatabaseName(own?: string): Promise<string> {
   const { serverUrl, templateName, prefix } = inject('testDatabase');
@@ -35,6 +53,12 @@ async function workerDatabaseName(own?: string): Promise<string> {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (exists.rowCount === 0) {
       await client.query(`create database "${name}" template "${templateName}"`);
+      // A server set up otherwise than PostgreSQL's defaults: what the API reads must not move.
+      if (process.env.TEST_SERVER_SETTINGS === 'unusual') {
+        for (const [setting, value] of Object.entries(UNUSUAL_SETTINGS)) {
+          await client.query(`alter database "${name}" set ${setting} = '${value}'`);
+        }
+      }
     }
     await client.query('select pg_advisory_unlock($1)', [CLONE_LOCK_KEY]);
   } finally {
@@ -58,7 +82,12 @@ export function useTestDatabase(options: { own?: string } = {}): TestDatabase {
     handle.ownerUrl = databaseUrl(serverUrl, name);
     handle.pool = createAppPool(handle.url, { max: 10, applicationName: 'meritum-test' });
     handle.db = createDatabase(handle.pool);
-    handle.admin = new pg.Pool({ connectionString: handle.ownerUrl, max: 4 });
+    // The owner's view reads text in the same styles as the application's.
+    handle.admin = new pg.Pool({
+      connectionString: handle.ownerUrl,
+      max: 4,
+      options: PINNED_SETTINGS,
+    });
     jobsPool = createAppPool(handle.url, {
       role: JOBS_ROLE,
       max: 2,

@@ -41,17 +41,28 @@ export const STATEMENT_TIMEOUT_MS = 15_000;
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
 /**
+ * The session settings the code reads its values by, pinned on every connection so that a
+ * server's or database's own defaults (`ALTER DATABASE ... SET datestyle = 'SQL, DMY'`, say)
+ * change no figure and no parse: dates and timestamps as ISO text, intervals in PostgreSQL's
+ * style, instants rendered in UTC (every Edmonton date is computed with an explicit AT TIME
+ * ZONE), floats written exactly.
+ */
+export const PINNED_SETTINGS =
+  '-c datestyle=ISO,MDY -c intervalstyle=postgres -c timezone=UTC -c extra_float_digits=3';
+
+/**
  * A pool whose every connection runs as meritum_app from its first statement: the role is a
  * startup parameter, so even `RESET ROLE` returns to it. An explicit `SET ROLE NONE` returns to
  * the login user, which is why the login holds no privileges of its own (src/db/login-role.ts,
- * docs/decisions.md). Both timeouts are startup parameters too, set for every connection.
+ * docs/decisions.md). Both timeouts and PINNED_SETTINGS are startup parameters too, set for every
+ * connection.
  */
 export function createAppPool(connectionString: string, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'meritum-api',
-    options: `-c role=${options.role ?? APP_ROLE}`,
+    options: `-c role=${options.role ?? APP_ROLE} ${PINNED_SETTINGS}`,
     statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
     idle_in_transaction_session_timeout:
       options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS,

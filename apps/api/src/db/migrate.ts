@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { PINNED_SETTINGS } from './client';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -19,7 +20,7 @@ export async function runMigrations(connectionString: string): Promise<void> {
     application_name: 'meritum-migrate',
     // No time limit, whatever the server's or the role's defaults: a migration rewriting a large
     // table may take minutes, and cancelling it halfway helps no one (it runs in a transaction).
-    options: '-c statement_timeout=0 -c idle_in_transaction_session_timeout=0',
+    options: `-c statement_timeout=0 -c idle_in_transaction_session_timeout=0 ${PINNED_SETTINGS}`,
   });
   await client.connect();
   try {
