@@ -108,12 +108,18 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
     return profile;
   }
 
-  async function openSession(providerId: string, userId: string) {
+  /** A new session's token, and its row as stored: it begins now and lives `maxHours`. */
+  function newSession() {
     const { token, id, secretHash } = newSessionToken();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + lifetimeMs);
-    await repo.insertSession({ id, providerId, userId, secretHash, expiresAt, lastActiveAt: now });
-    return { token, expiresAt };
+    return { token, row: { id, secretHash, expiresAt, lastActiveAt: now } };
+  }
+
+  async function openSession(providerId: string, userId: string) {
+    const { token, row } = newSession();
+    await repo.insertSession({ ...row, providerId, userId });
+    return { token, expiresAt: row.expiresAt };
   }
 
   /** Why a stored session no longer holds, if it does not. */
@@ -204,19 +210,17 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
         verify(current ?? (await decoyHash()), request.currentPassword).catch(() => false),
       );
       if (!valid || current === undefined) throw new InvalidCurrentPasswordError();
-      const { token, id, secretHash } = newSessionToken();
-      const now = clock.now();
-      const expiresAt = new Date(now.getTime() + lifetimeMs);
+      const { token, row } = newSession();
       const outcome = await repo.changePassword(session.providerId, session.userId, {
         fromHash: current,
         toHash: await hash(request.newPassword, ARGON2),
         bySessionId: session.sessionId,
-        newSession: { id, secretHash, expiresAt, lastActiveAt: now },
+        newSession: row,
       });
       // Ended (signed out everywhere) or changed by another session while this one was checked.
       if (outcome === 'session-ended') throw new UnauthenticatedError();
       if (outcome === 'password-changed') throw new InvalidCurrentPasswordError();
-      return { token, expiresAt };
+      return { token, expiresAt: row.expiresAt };
     },
 
     profile: profileOf,
