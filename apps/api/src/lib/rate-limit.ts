@@ -42,19 +42,28 @@ export interface RequestLimit {
   take(key: string): Promise<void>;
 }
 
+/**
+ * What `consume` answers, or a RateLimitedError (429) when the limit is spent: the library
+ * rejects with its own result then, and with an Error when the store fails.
+ */
+export async function orRefused<T>(
+  consumed: Promise<T>,
+  message?: (seconds: number) => string,
+): Promise<T> {
+  try {
+    return await consumed;
+  } catch (outcome) {
+    if (!(outcome instanceof RateLimiterRes)) throw outcome;
+    const seconds = secondsUntil(outcome.msBeforeNext);
+    throw new RateLimitedError(seconds, message?.(seconds));
+  }
+}
+
 export function requestLimit(pool: pg.Pool, name: string, limit: Limit): RequestLimit {
   const limiter = postgresLimiter(pool, name, limit.max, limit.windowSeconds);
   return {
     async take(key) {
-      try {
-        await limiter.consume(key);
-      } catch (outcome) {
-        // The library rejects with its result when the limit is spent, with an Error otherwise.
-        if (outcome instanceof RateLimiterRes) {
-          throw new RateLimitedError(secondsUntil(outcome.msBeforeNext));
-        }
-        throw outcome;
-      }
+      await orRefused(limiter.consume(key));
     },
   };
 }

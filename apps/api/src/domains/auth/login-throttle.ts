@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../lib/errors';
-import { postgresLimiter, secondsUntil } from '../../lib/rate-limit';
+import { orRefused, postgresLimiter, secondsUntil } from '../../lib/rate-limit';
 
 /**
  * Failed passwords per account, whatever address they come from: the `lockAfterFailures`th
@@ -39,17 +38,6 @@ export interface LoginThrottle {
 /** The limit's key: a hash, so that the shared table does not hold the email as such. */
 export const accountKey = (email: string) =>
   createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-
-/** Refused as a limit (429) is, with what the library answered about when to come back. */
-async function orRefused<T>(work: Promise<T>, message: (seconds: number) => string): Promise<T> {
-  try {
-    return await work;
-  } catch (outcome) {
-    if (!(outcome instanceof RateLimiterRes)) throw outcome;
-    const seconds = secondsUntil(outcome.msBeforeNext);
-    throw new RateLimitedError(seconds, message(seconds));
-  }
-}
 
 /**
  * The per-account throttle on PostgreSQL: every API instance sees the same turn, failures and
