@@ -82,7 +82,7 @@ const SQL_MODULES: Record<string, string> = {
   'db/login-role.ts': 'makes the application login as the owner, before the application',
   'db/migrate.ts': 'migrations run as the owner, once, before the application: not routed',
   'db/provision.ts': 'creates the database as the owner, before the application: not routed',
-  'db/provider-scope.ts': 'the transaction and set_config of every scoped statement',
+  'db/provider-scope.ts': 'the transaction and SET LOCAL of every scoped statement',
   'demo/demo-data.ts': 'seeded first by the workload, on the empty database',
   'demo/synthetic-claims.ts': 'the demo claims, inserted by the seeding',
   'domains/analytics/jobs/nightly-refresh.job.ts': 'the nightly job, run last by the workload',
@@ -480,13 +480,14 @@ describe('the Citus plan: one provider, one shard', () => {
   });
 
   it('pins each statement to the provider whose scope it runs in, which row-level security allows', async () => {
-    // withProviderScope sets app.provider_id first in each transaction; it holds until its end.
+    // withProviderScope sets app.provider_id (SET LOCAL) first in each transaction; it holds until its end.
     const scopes = new Map<number, string | undefined>();
     const outside: string[] = [];
     const all = await classified();
     for (const s of all) {
-      if (s.text.startsWith("select set_config('app.provider_id'")) {
-        scopes.set(s.connection, String(s.values[0]).toLowerCase());
+      const scope = /^set local app\.provider_id = '([0-9a-f-]{36})'$/i.exec(s.text);
+      if (scope) {
+        scopes.set(s.connection, String(scope[1]).toLowerCase());
       } else if (/^(commit|rollback)$/.test(s.text)) {
         scopes.delete(s.connection);
       } else if (s.routing.kind === 'single-shard') {

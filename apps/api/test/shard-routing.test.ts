@@ -100,8 +100,8 @@ describe('shard routing of a statement under the Citus plan', () => {
     ['a statement form it cannot route', 'truncate claims', []],
     [
       'a trigger function called directly',
-      'select analytics_note_claim_months($1, $2)',
-      [[A], ['2026-01-01']],
+      'select analytics_note_months($1, $2)',
+      [A, ['2026-01-01']],
     ],
   ])('finds %s multi-shard', async (_, text, params) => {
     expect(await classify(text, params)).toMatchObject({ kind: 'multi-shard' });

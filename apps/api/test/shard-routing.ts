@@ -76,17 +76,22 @@ export const SCHEMA_FUNCTIONS: Readonly<Record<string, FunctionRouting>> = {
   analytics_claims_changed: {
     routing: 'trigger-only',
     reason:
-      'statement trigger on claims: passes the changed rows’ own provider ids on, so it stays on the shard of the statement that fired it',
+      'statement trigger on claims: refuses a statement that changes two providers’ claims, and passes the one provider on, so it stays on the shard of the statement that fired it',
   },
-  analytics_note_claim_months: {
+  analytics_note_months: {
     routing: 'trigger-only',
     reason:
-      'called by analytics_claims_changed with the changed rows’ provider ids: writes the version and dirty months of those providers only',
+      'called by analytics_claims_changed with the one provider whose claims changed: writes that provider’s version and dirty months',
   },
-  analytics_note_counted_months: {
+  analytics_note_counted: {
     routing: 'trigger-only',
     reason:
-      'called by analytics_claims_changed with the changed rows’ provider ids: writes the month versions of those providers only',
+      'called by analytics_claims_changed with the one provider whose claims changed: writes that provider’s month versions',
+  },
+  app_provider_id: {
+    routing: 'reference',
+    reason:
+      'the provider the transaction is scoped to (SET LOCAL app.provider_id), read by every row-level security policy; it reads no table',
   },
 };
 

@@ -23,7 +23,10 @@ export async function withProviderScope<T>(
 ): Promise<T> {
   assertProviderId(providerId);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.provider_id', ${providerId}, true)`);
+    // SET LOCAL, not set_config(): Citus sends SET LOCAL on to the workers
+    // (citus.propagate_set_commands = 'local'), where row-level security reads it. The id is a
+    // checked UUID, so it is safe as a literal (SET takes no bind parameters).
+    await tx.execute(sql.raw(`set local app.provider_id = '${providerId}'`));
     return work(tx);
   });
 }

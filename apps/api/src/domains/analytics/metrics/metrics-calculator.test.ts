@@ -138,7 +138,9 @@ describe('MetricsCalculator', () => {
     const computed = await new MetricsCalculator(logged).compute(p, ['2026-05-01']);
 
     expect(computed).toEqual({ sourceVersion: '1', entries: [] });
-    const reads = statements.filter((q) => !/^(begin|commit|select set_config)/.test(q.trim()));
+    const reads = statements.filter(
+      (q) => !/^(begin|commit|set local app\.provider_id)/.test(q.trim()),
+    );
     expect(reads).toHaveLength(1);
   });
 
