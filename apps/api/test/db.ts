@@ -7,6 +7,7 @@ import {
   JOBS_ROLE,
   PINNED_SETTINGS,
 } from '../src/db/client';
+import { createDistributedDatabase } from './citus';
 import { databaseUrl } from './throwaway-server';
 
 export interface TestDatabase {
@@ -44,14 +45,17 @@ const UNUSUAL_SETTINGS = {
 
 /** This worker's database (or a file's own), cloned from the migrated template on first use. */
 async function workerDatabaseName(own?: string): Promise<string> {
-  const { serverUrl, templateName, prefix } = inject('testDatabase');
+  const { serverUrl, templateName, prefix, citus } = inject('testDatabase');
   const name = `${prefix}_w${process.env.VITEST_POOL_ID ?? '1'}${own ? `_${own}` : ''}`;
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     await client.query('select pg_advisory_lock($1)', [CLONE_LOCK_KEY]);
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) {
+    if (exists.rowCount === 0 && citus) {
+      // A Citus database cannot be cloned from a template: each is made on the cluster.
+      await createDistributedDatabase(serverUrl, name);
+    } else if (exists.rowCount === 0) {
       await client.query(`create database "${name}" template "${templateName}"`);
       // A server set up otherwise than PostgreSQL's defaults: what the API reads must not move.
       if (process.env.TEST_SERVER_SETTINGS === 'unusual') {

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { CITUS_DATABASES, reportCitusRun } from './citus';
 import { openThrowawayServer } from './throwaway-server';
 
 declare module 'vitest' {
@@ -9,6 +10,8 @@ declare module 'vitest' {
       loginUrl: string;
       templateName: string;
       prefix: string;
+      /** A Citus run (`pnpm test:citus`): each database is made on the cluster and distributed. */
+      citus: boolean;
     };
   }
 }
@@ -19,10 +22,13 @@ declare module 'vitest' {
  * application's pools log in as the run's own least-privilege role, dropped at the end.
  */
 export default async function setup(project: TestProject) {
+  const citus = process.env.TEST_CITUS === '1';
+  if (citus && !process.env.CITUS_URL) throw new Error('a Citus run needs CITUS_URL');
   const server = await openThrowawayServer({
-    databaseUrl: process.env.DATABASE_URL || undefined,
-    label: 'test',
+    databaseUrl: (citus ? process.env.CITUS_URL : process.env.DATABASE_URL) || undefined,
+    label: citus ? 'citus' : 'test',
     fast: true,
+    databases: citus ? CITUS_DATABASES : undefined,
   });
   await server.createMigratedDatabase('template');
   project.provide('testDatabase', {
@@ -30,6 +36,10 @@ export default async function setup(project: TestProject) {
     loginUrl: server.loginUrlOf(`${server.prefix}_template`),
     templateName: `${server.prefix}_template`,
     prefix: server.prefix,
+    citus,
   });
-  return () => server.close();
+  return async () => {
+    if (citus) console.log(`\n${await reportCitusRun(server.serverUrl, server.prefix)}\n`);
+    await server.close();
+  };
 }

@@ -12,7 +12,13 @@ import { parse } from 'libpg-query';
  * values actually sent, so `provider_id = any($1)` counts as single only when $1 held one id.
  */
 
-/** Distributed by provider_id and co-located, in the plan. */
+/**
+ * Distributed by provider_id and co-located, in the plan; `users` and `sessions` too, here. The
+ * deployed plan (src/db/distribute.ts) makes those two reference tables, copied to every node;
+ * checking them as if sharded is the stricter rule: every statement on them must still pin one
+ * provider, except the two lookups by email and by session id that come before any provider is
+ * known.
+ */
 export const DISTRIBUTED_TABLES: ReadonlySet<string> = new Set([
   'claims',
   'analytics_cache',
@@ -66,12 +72,12 @@ export const SCHEMA_FUNCTIONS: Readonly<Record<string, FunctionRouting>> = {
   auth_user_by_email: {
     routing: 'all-shards',
     reason:
-      'login looks the user up by email before any provider is known; users is distributed by provider_id, so the lookup asks every shard',
+      'login looks the user up by email before any provider is known: answered by the node serving the request, users being a reference table (were it sharded by provider_id, every shard would be asked)',
   },
   auth_session_by_id: {
     routing: 'all-shards',
     reason:
-      'every authenticated request looks its session up by session id before any provider is known; sessions is distributed by provider_id, so the lookup asks every shard',
+      'every authenticated request looks its session up by session id before any provider is known: answered by the node serving the request, sessions being a reference table (were it sharded by provider_id, every shard would be asked)',
   },
   analytics_claims_changed: {
     routing: 'trigger-only',

@@ -29,13 +29,32 @@ export interface ThrowawayServer {
   close: () => Promise<void>;
 }
 
+export interface DatabaseKind {
+  /** Creates `name` on the server at `serverUrl`, with every migration applied. */
+  createMigrated: (serverUrl: string, name: string) => Promise<void>;
+  drop: (serverUrl: string, name: string) => Promise<void>;
+}
+
+const PLAIN_DATABASES: DatabaseKind = {
+  async createMigrated(serverUrl, name) {
+    await maintenanceQuery(serverUrl, `create database "${name}"`);
+    await runMigrations(databaseUrl(serverUrl, name));
+  },
+  async drop(serverUrl, name) {
+    await maintenanceQuery(serverUrl, `drop database if exists "${name}" with (force)`);
+  },
+};
+
 /** The server at `databaseUrl`, or an embedded PostgreSQL 16 in a throw-away data directory. */
 export async function openThrowawayServer(options: {
   databaseUrl?: string | undefined;
   label: string;
   /** Trade durability for speed (tests); benchmarks keep PostgreSQL's defaults. */
   fast: boolean;
+  /** How a database is made and dropped: plainly, or on every node of a Citus cluster. */
+  databases?: DatabaseKind;
 }): Promise<ThrowawayServer> {
+  const kind = options.databases ?? PLAIN_DATABASES;
   const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
   let embedded: RunningPostgres | undefined;
   let serverUrl = options.databaseUrl;
@@ -62,8 +81,7 @@ export async function openThrowawayServer(options: {
     loginUrlOf: (database) => loginUrl(urlOf(database), login),
     async createMigratedDatabase(name) {
       const database = `${prefix}_${name}`;
-      await maintenanceQuery(maintenanceUrl, `create database "${database}"`);
-      await runMigrations(urlOf(database));
+      await kind.createMigrated(maintenanceUrl, database);
       await ensureLoginRole(urlOf(database), login);
       return urlOf(database);
     },
@@ -73,12 +91,7 @@ export async function openThrowawayServer(options: {
           maintenanceUrl,
           `select datname from pg_database where starts_with(datname, '${prefix}')`,
         );
-        for (const { datname } of rows) {
-          await maintenanceQuery(
-            maintenanceUrl,
-            `drop database if exists "${datname}" with (force)`,
-          );
-        }
+        for (const { datname } of rows) await kind.drop(maintenanceUrl, datname);
         await dropLoginRole(maintenanceUrl, login.name);
       } finally {
         // Whatever failed above, a throw-away embedded server and its folder go.

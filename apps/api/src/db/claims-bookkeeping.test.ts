@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { signUpWithClaims, useApp } from '../../test/app-harness';
 import { useTestDatabase } from '../../test/db';
 
@@ -13,10 +13,39 @@ const versionOf = async (providerId: string) => {
   return rows[0]?.version;
 };
 
+type Physician = Awaited<ReturnType<typeof signUpWithClaims>>;
+
+/**
+ * Two physicians one statement can reach together where the trigger runs: on Citus, the shard
+ * (a statement over two shards runs as one per shard, each firing the trigger with its own rows).
+ */
+async function twoOnOneShard(): Promise<[Physician, Physician]> {
+  const first = await signUpWithClaims(app, ctx, { count: 20, seed: 11 });
+  if (!inject('testDatabase').citus) {
+    return [first, await signUpWithClaims(app, ctx, { count: 20, seed: 12 })];
+  }
+  const shardOf = async (providerId: string) => {
+    const { rows } = await ctx.admin.query<{ shard: string }>(
+      `select get_shard_id_for_distribution_column('claims', $1::uuid)::text as shard`,
+      [providerId],
+    );
+    return rows[0]?.shard;
+  };
+  const byShard = new Map([[await shardOf(first.providerId), first]]);
+  // Past as many physicians as there are shards, two must share one.
+  for (let seed = 12; seed < 200; seed++) {
+    const next = await signUpWithClaims(app, ctx, { count: 5, seed });
+    const shard = await shardOf(next.providerId);
+    const mate = byShard.get(shard);
+    if (mate) return [mate, next];
+    byShard.set(shard, next);
+  }
+  throw new Error('no two physicians on one shard');
+}
+
 describe('the claims trigger', () => {
   it('refuses a statement that changes two providers’ claims, and records nothing of it', async () => {
-    const a = await signUpWithClaims(app, ctx, { count: 20, seed: 11 });
-    const b = await signUpWithClaims(app, ctx, { count: 20, seed: 12 });
+    const [a, b] = await twoOnOneShard();
     const before = [await versionOf(a.providerId), await versionOf(b.providerId)];
 
     await expect(

@@ -114,5 +114,9 @@ const insertClaims = (providerId: string, count: number, until: string) => {
         ) r
       ) s
     ) t
-  ) c`;
+  ) c
+  -- Never a conflict (every id is new). On Citus it makes the insert go to the shards as an
+  -- INSERT, which row-level security allows; a plain INSERT ... SELECT goes as a COPY, which it
+  -- does not.
+  on conflict do nothing`;
 };

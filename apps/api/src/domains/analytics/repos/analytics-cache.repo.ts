@@ -35,8 +35,9 @@ const onConflict = {
   set: {
     value: sql`excluded.value`,
     sourceVersion: sql`excluded.source_version`,
-    // now(): the transaction's start time, the same for every row a refresh writes.
-    computedAt: sql`now()`,
+    // The inserted row's computed_at: now(), the transaction's start, the same for every row a
+    // refresh writes. Not now() here: Citus takes only IMMUTABLE functions in DO UPDATE SET.
+    computedAt: sql`excluded.computed_at`,
   },
   // A value computed from an older data version never replaces one computed from a newer.
   setWhere: sql`${t.sourceVersion} <= excluded.source_version`,

@@ -155,7 +155,8 @@ export class FreshnessRepo {
           target: analyticsRefreshState.providerId,
           set: {
             sourceVersion: sql`greatest(${analyticsRefreshState.sourceVersion}, excluded.source_version)`,
-            refreshedAt: sql`now()`,
+            // The inserted row's now(): Citus takes only IMMUTABLE functions in DO UPDATE SET.
+            refreshedAt: sql`excluded.refreshed_at`,
             refreshCount: sql`${analyticsRefreshState.refreshCount} + 1`,
           },
         }),

@@ -167,17 +167,18 @@ describe('dashboard freshness', () => {
     await h.unhooked.transition(p, id, { to: 'paid' });
     const fn = `fail_consume_${p.replaceAll('-', '')}`;
     // The refresh writes its rows, then fails when it consumes the dirty months.
-    await ctx.admin.query(`
-      create function ${fn}() returns trigger language plpgsql as $$
-      begin
-        if old.provider_id = '${p}' then raise exception 'refresh killed midway'; end if;
-        return old;
-      end $$;
-      create trigger ${fn} before delete on analytics_dirty_months for each row execute function ${fn}();`);
+    await triggerDdl(
+      `create function ${fn}() returns trigger language plpgsql as $$
+       begin
+         if old.provider_id = '${p}' then raise exception 'refresh killed midway'; end if;
+         return old;
+       end $$`,
+      `create trigger ${fn} before delete on analytics_dirty_months for each row execute function ${fn}()`,
+    );
     try {
       await expect(h.analytics.refresher.refreshProvider(p)).rejects.toThrow();
     } finally {
-      await ctx.admin.query(`drop trigger ${fn} on analytics_dirty_months; drop function ${fn}();`);
+      await triggerDdl(`drop trigger ${fn} on analytics_dirty_months`, `drop function ${fn}()`);
     }
 
     const after = await h.analytics.dashboard.getDashboard(p, thisMonth);
@@ -185,6 +186,27 @@ describe('dashboard freshness', () => {
     expect(after.freshness.state).toBe('stale');
   });
 });
+
+/**
+ * DDL of a test's own trigger, as the owner, in one transaction. Citus takes a trigger on a
+ * distributed table only when told it is safe, and a function's DDL after one on every shard
+ * only when the shards went one at a time; plain PostgreSQL ignores both settings.
+ */
+async function triggerDdl(...statements: string[]) {
+  const owner = await ctx.admin.connect();
+  try {
+    await owner.query('begin');
+    await owner.query('set local citus.enable_unsafe_triggers = on');
+    await owner.query(`set local citus.multi_shard_modify_mode = 'sequential'`);
+    for (const statement of statements) await owner.query(statement);
+    await owner.query('commit');
+  } catch (error) {
+    await owner.query('rollback');
+    throw error;
+  } finally {
+    owner.release();
+  }
+}
 
 describe('claim changes racing a refresh', () => {
   it('refreshes again after a commit that came while an earlier refresh was running', async () => {

@@ -25,13 +25,21 @@ const cookieOf = (response: Response) => {
 
 /** Moves a session's last activity (or start) back in time, as the owner. */
 async function age(providerId: string, column: 'last_active_at' | 'expires_at', by: string) {
-  await ownerQuery(
+  // Read, then written as values: Citus takes no STABLE function of a column (timestamptz minus
+  // an interval) in an UPDATE.
+  const { rows } = await ownerQuery(
     ctx.admin,
     providerId,
-    `update sessions set ${column} = ${column === 'expires_at' ? 'now()' : column} - $2::interval
-      where provider_id = $1`,
+    `select id, ${column === 'expires_at' ? 'now()' : column} - $2::interval as at
+       from sessions where provider_id = $1`,
     [providerId, by],
   );
+  for (const { id, at } of rows) {
+    await ownerQuery(ctx.admin, providerId, `update sessions set ${column} = $2 where id = $1`, [
+      id,
+      at,
+    ]);
+  }
 }
 
 async function lastActive(providerId: string): Promise<Date[]> {
