@@ -7,12 +7,14 @@ import type { Benchmark } from './harness';
 import { multiInstance } from './multi-instance.bench';
 import { nightlyRefresh } from './nightly.bench';
 import { nightlyScaling } from './nightly-scaling.bench';
+import { policyForms } from './policy-forms.bench';
 import { statements } from './statements.bench';
 import { vsMaterializedView } from './vs-materialized-view.bench';
 
 /** Every benchmark of the project, in the order the report lists them. */
 export const BENCHMARKS: Benchmark[] = [
   bulkUpsertVsCopy,
+  policyForms,
   freshnessLatency,
   vsMaterializedView,
   dashboardThroughput,
