@@ -1,4 +1,5 @@
 import { parse } from 'libpg-query';
+import * as PLAN from '../src/db/distribute';
 
 /**
  * How each statement the application sends would route under the Citus plan (docs/scaling.md):
@@ -20,14 +21,7 @@ import { parse } from 'libpg-query';
  * known.
  */
 export const DISTRIBUTED_TABLES: ReadonlySet<string> = new Set([
-  'claims',
-  'analytics_cache',
-  'provider_data_versions',
-  'analytics_dirty_months',
-  'analytics_refresh_state',
-  'claim_month_versions',
-  'analytics_statements',
-  'analytics_statement_exports',
+  ...PLAN.PROVIDER_TABLES,
   'users',
   'sessions',
 ]);
@@ -39,11 +33,11 @@ export const REFERENCE_TABLES: ReadonlySet<string> = new Set(['providers']);
  * Tables outside the provider plan, distributed by a column of their own, never joined to
  * provider data: every statement the application sends them names one value of that column.
  */
-export const KEYED_TABLES: ReadonlyMap<string, string> = new Map([
+export const KEYED_TABLES: ReadonlyMap<string, string> = new Map(
   // rate-limiter-flexible's store: each statement names one key (a limit and a hashed email,
   // an address or a provider id); its hourly sweep of expired rows is the one that does not.
-  ['rate_limits', 'key'],
-]);
+  PLAN.KEYED_TABLES.map(({ table, column }) => [table, column]),
+);
 
 const DISTRIBUTION_COLUMN = 'provider_id';
 
