@@ -1,7 +1,6 @@
-import pg from 'pg';
 import { distribute } from '../src/db/distribute';
 import { runMigrations } from '../src/db/migrate';
-import { type DatabaseKind, databaseUrl } from './throwaway-server';
+import { type DatabaseKind, databaseUrl, onDatabase } from './throwaway-server';
 
 /**
  * Databases on a Citus cluster for the Citus test run (`pnpm test:citus`, CITUS_URL): created
@@ -58,16 +57,6 @@ function nodeUrl(url: string, node: { host: string; port: number }): string {
   parsed.hostname = node.host;
   parsed.port = String(node.port);
   return parsed.toString();
-}
-
-async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'meritum-citus-test' });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Databases of a Citus test run, for openThrowawayServer. */

@@ -37,11 +37,13 @@ export interface DatabaseKind {
 
 const PLAIN_DATABASES: DatabaseKind = {
   async createMigrated(serverUrl, name) {
-    await maintenanceQuery(serverUrl, `create database "${name}"`);
+    await onDatabase(serverUrl, (client) => client.query(`create database "${name}"`));
     await runMigrations(databaseUrl(serverUrl, name));
   },
   async drop(serverUrl, name) {
-    await maintenanceQuery(serverUrl, `drop database if exists "${name}" with (force)`);
+    await onDatabase(serverUrl, (client) =>
+      client.query(`drop database if exists "${name}" with (force)`),
+    );
   },
 };
 
@@ -87,9 +89,8 @@ export async function openThrowawayServer(options: {
     },
     async close() {
       try {
-        const { rows } = await maintenanceQuery(
-          maintenanceUrl,
-          `select datname from pg_database where starts_with(datname, '${prefix}')`,
+        const { rows } = await onDatabase(maintenanceUrl, (client) =>
+          client.query(`select datname from pg_database where starts_with(datname, '${prefix}')`),
         );
         for (const { datname } of rows) await kind.drop(maintenanceUrl, datname);
         await dropLoginRole(maintenanceUrl, login.name);
@@ -108,11 +109,15 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-async function maintenanceQuery(url: string, text: string) {
-  const client = new pg.Client({ connectionString: url });
+/** Runs `work` on a connection of its own to `url`, closed afterwards. */
+export async function onDatabase<T>(
+  url: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'meritum-provision' });
   await client.connect();
   try {
-    return await client.query(text);
+    return await work(client);
   } finally {
     await client.end();
   }
@@ -120,14 +125,7 @@ async function maintenanceQuery(url: string, text: string) {
 
 /** Drops a login made by ensureLoginRole (a test or benchmark run's own). */
 export async function dropLoginRole(ownerUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({
-    connectionString: ownerUrl,
-    application_name: 'meritum-provision',
-  });
-  await client.connect();
-  try {
-    await client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(name)}`);
-  } finally {
-    await client.end();
-  }
+  await onDatabase(ownerUrl, (client) =>
+    client.query(`DROP ROLE IF EXISTS ${client.escapeIdentifier(name)}`),
+  );
 }

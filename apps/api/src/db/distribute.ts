@@ -37,15 +37,6 @@ export interface DistributeReport {
   distributed: string[];
 }
 
-export class CitusMissingError extends Error {
-  constructor() {
-    super(
-      'this database has no citus extension: as a superuser, CREATE EXTENSION citus and add the ' +
-        'workers (citus_add_node) first',
-    );
-  }
-}
-
 /**
  * Distributes a migrated database on a Citus coordinator, as its owner. Safe to run again: a
  * table already distributed is left alone. Triggers on distributed tables are "unsafe" to Citus
@@ -65,7 +56,12 @@ export async function distribute(ownerUrl: string): Promise<DistributeReport> {
       `select extversion as version from pg_extension where extname = 'citus'`,
     );
     const version = citus[0]?.version;
-    if (!version) throw new CitusMissingError();
+    if (!version) {
+      throw new Error(
+        'this database has no citus extension: as a superuser, CREATE EXTENSION citus and add ' +
+          'the workers (citus_add_node) first',
+      );
+    }
     const { rows: nodes } = await client.query<{ n: number }>(
       'select count(*)::int as n from citus_get_active_worker_nodes()',
     );
