@@ -41,6 +41,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('logs readable lines by default outside production, and JSON lines in production', () => {
+    expect(loadConfig({}).LOG_FORMAT).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }).LOG_FORMAT).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'production' }).LOG_FORMAT).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: '' }).LOG_FORMAT).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+  });
+
   it('takes a migration URL of its own, or none', () => {
     const separate = loadConfig({
       DATABASE_URL: 'postgres://meritum_api:secret@db:5432/meritum',

@@ -2,6 +2,7 @@ import { parseEnvironment } from '@meritum/shared';
 import { z } from 'zod';
 import { IDLE_IN_TRANSACTION_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from './db/client';
 import { DEFAULT_SESSION_POLICY } from './domains/auth/session-policy';
+import { LOG_FORMATS } from './lib/logger';
 
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
@@ -84,6 +85,8 @@ export const Config = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
+    /** `pretty`: readable lines; `json`: one JSON object a line. Default: json in production only. */
+    LOG_FORMAT: z.preprocess(unsetIfEmpty, z.enum(LOG_FORMATS).optional()),
   })
   .refine((config) => !(config.NODE_ENV === 'production' && config.DEMO_DATA === 'on'), {
     path: ['DEMO_DATA'],
@@ -96,6 +99,8 @@ export const Config = z
     DEMO_DATA:
       config.DEMO_DATA ??
       (config.NODE_ENV === 'production' || config.DATABASE_URL !== undefined ? 'off' : 'on'),
+    // Log collectors parse JSON; a developer reads the lines.
+    LOG_FORMAT: config.LOG_FORMAT ?? (config.NODE_ENV === 'production' ? 'json' : 'pretty'),
   }));
 export type Config = z.infer<typeof Config>;
 

@@ -18,7 +18,7 @@ import { createServices } from './services';
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, { format: config.LOG_FORMAT });
 
   const database = await openDatabaseServer(
     {

@@ -10,7 +10,7 @@ import { runMigrations } from './migrate';
  */
 async function main(): Promise<number> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, { format: config.LOG_FORMAT });
   const ownerUrl = config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL;
   if (!ownerUrl) {
     logger.error(

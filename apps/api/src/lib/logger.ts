@@ -1,4 +1,18 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
+
+/** `json`: one JSON object a line, for machines (production). `pretty`: readable lines. */
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export interface LogOutput {
+  /** Default `json`. */
+  format?: LogFormat;
+  /** Standard output unless given (tests capture the lines); pretty lines need a Node stream. */
+  destination?: DestinationStream;
+  /** Colours in pretty lines; by default only on standard output that is a terminal. */
+  colorize?: boolean;
+}
 
 /** Never log what authenticates a physician. */
 export const LOG_REDACTIONS = [
@@ -41,16 +55,37 @@ function serializeError(err: unknown): unknown {
 }
 
 /**
- * The process's one logger: the API, the jobs and start-up all write through it. Standard output
- * unless given a destination (tests capture the lines).
+ * Pretty lines are made from the JSON lines, after redaction and the serializers: they hold no
+ * more than the JSON would. Synchronous, as pino's own standard output is, so no line is lost
+ * when the process exits.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+function prettyStream(destination: DestinationStream | undefined, colorize?: boolean) {
+  return pinoPretty({
+    sync: true,
+    destination,
+    colorize: colorize ?? (destination === undefined && process.stdout.isTTY === true),
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+  });
+}
+
+/**
+ * The process's one logger: the API, the jobs and start-up all write through it. A bare stream is
+ * the destination of JSON lines.
+ */
+export function createLogger(level: string, output: LogOutput | DestinationStream = {}): Logger {
+  const {
+    format = 'json',
+    destination,
+    colorize,
+  }: LogOutput = 'write' in output ? { destination: output } : output;
   return pino(
     {
       level,
       redact: { paths: LOG_REDACTIONS, censor: '[redacted]' },
       serializers: { err: serializeError },
     },
-    destination,
+    format === 'pretty' ? prettyStream(destination, colorize) : destination,
   );
 }

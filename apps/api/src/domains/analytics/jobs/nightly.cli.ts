@@ -11,7 +11,7 @@ import { runNightlyRefresh } from './nightly-refresh.job';
 /** `pnpm --filter api job:nightly`: one nightly analytics refresh, now, then exit. */
 async function main(): Promise<number> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, { format: config.LOG_FORMAT });
   const server = await openDatabaseServer(
     {
       databaseUrl: config.DATABASE_URL,
