@@ -62,7 +62,6 @@ const claimWithRawFee = (fee: string) =>
   VALID_CLAIM_JSON.replace('"feeSubmitted":"85.50"', `"feeSubmitted":${fee}`);
 
 const invalid = { status: 400, code: 'VALIDATION_FAILED' } as const;
-const invalidPeriod = { status: 400, code: 'INVALID_PERIOD' } as const;
 const notFound = { status: 404, code: 'NOT_FOUND' } as const;
 
 const auth: BadInput[] = [
@@ -834,12 +833,12 @@ const analytics: BadInput[] = [
   {
     name: 'a custom period without start or end',
     ...dashboard(['period', 'custom']),
-    ...invalidPeriod,
+    ...invalid,
   },
   {
     name: 'a custom period without an end',
     ...dashboard(['period', 'custom'], ['start', '2025-01-01']),
-    ...invalidPeriod,
+    ...invalid,
   },
   {
     name: 'start and end without a custom period',
@@ -869,12 +868,12 @@ const analytics: BadInput[] = [
   {
     name: 'a custom start after its end',
     ...dashboard(['period', 'custom'], ['start', '2026-03-01'], ['end', '2026-01-31']),
-    ...invalidPeriod,
+    ...invalid,
   },
   {
     name: 'a custom period of 25 months',
     ...dashboard(['period', 'custom'], ['start', '2024-01-01'], ['end', '2026-01-31']),
-    ...invalidPeriod,
+    ...invalid,
   },
   {
     name: 'a custom period before 1900',
@@ -1121,17 +1120,17 @@ const statements: BadInput[] = [
   {
     name: 'a custom statement period without start or end',
     ...createStatement({ period: 'custom' }),
-    ...invalidPeriod,
+    ...invalid,
   },
   {
     name: 'a custom statement period ending before it starts',
     ...createStatement({ period: 'custom', start: '2026-03-01', end: '2026-01-31' }),
-    ...invalidPeriod,
+    ...invalid,
   },
   {
     name: 'a custom statement period of 25 months',
     ...createStatement({ period: 'custom', start: '2024-01-01', end: '2026-01-31' }),
-    ...invalidPeriod,
+    ...invalid,
   },
   {
     name: 'a statement start that does not exist (2026-02-30)',
@@ -1222,7 +1221,7 @@ const statements: BadInput[] = [
   {
     name: 'a statement lookup with a custom period without an end',
     ...statementsList(['period', 'custom'], ['start', '2025-01-01']),
-    ...invalidPeriod,
+    ...invalid,
   },
   { name: 'SQL as the statement lookup period', ...statementsList(['period', SQL]), ...invalid },
   {

@@ -1,4 +1,3 @@
-import { PeriodError } from '@meritum/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -82,7 +81,6 @@ export function sendError(err: FastifyError, request: FastifyRequest, reply: Fas
       .status(explained.statusCode)
       .send(body(explained.code, explained.message, explained.details));
   }
-  if (err instanceof PeriodError) return reply.status(400).send(body(err.code, err.message));
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Fastify's own 4xx (bad JSON, body too large, wrong content type, rate limit).

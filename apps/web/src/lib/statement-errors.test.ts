@@ -52,7 +52,7 @@ describe('statementFailureMessage', () => {
   });
 
   it('passes any other refusal on as the API put it, as a sentence', () => {
-    const invalid = new ApiError(400, 'INVALID_PERIOD', 'a period spans at most 24 months');
+    const invalid = new ApiError(400, 'VALIDATION_FAILED', 'a period spans at most 24 months');
     expect(statementFailureMessage(invalid)).toBe('A period spans at most 24 months.');
     const unreachable = new ApiError(0, 'NETWORK', 'Meritum could not be reached. Check it.');
     expect(statementFailureMessage(unreachable)).toBe('Meritum could not be reached. Check it.');

@@ -4,20 +4,6 @@ import { monthSpan } from '../dates/business-dates';
 import { MAX_PERIOD_MONTHS, PeriodOption } from '../dates/periods';
 import { IsoDate } from '../validation/primitives';
 
-/** GET /analytics/dashboard: a period option (custom takes start and end) and a claim type. */
-export const DashboardQuery = z
-  .strictObject({
-    period: PeriodOption,
-    start: IsoDate.optional(),
-    end: IsoDate.optional(),
-    claimType: ClaimType.optional(),
-  })
-  .refine((q) => q.period === 'custom' || (q.start === undefined && q.end === undefined), {
-    message: 'start and end go with period=custom only',
-    path: ['period'],
-  });
-export type DashboardQuery = z.infer<typeof DashboardQuery>;
-
 /** A range of dates: start not after end, and at most the cache's 24 months. */
 export const withinMaxSpan = (q: { start: string; end: string }) =>
   q.start <= q.end && monthSpan(q.start, q.end) <= MAX_PERIOD_MONTHS;
@@ -25,6 +11,48 @@ export const spanIssue = {
   message: `start must not be after end, and a range spans at most ${MAX_PERIOD_MONTHS} months`,
   path: ['end'],
 };
+
+type PeriodFields = {
+  period?: PeriodOption | undefined;
+  start?: string | undefined;
+  end?: string | undefined;
+};
+
+/**
+ * The period rules of every query that names one, checked once at the boundary: start and end
+ * go with `custom` only, and a custom period has both, in order, at most 24 months apart.
+ * `resolvePeriod` trusts what passed them.
+ */
+export function withPeriodRules<S extends z.ZodType<PeriodFields>>(schema: S) {
+  return schema
+    .refine((q) => q.period === 'custom' || (q.start === undefined && q.end === undefined), {
+      message: 'start and end go with period=custom only',
+      path: ['period'],
+    })
+    .refine((q) => q.period !== 'custom' || (q.start !== undefined && q.end !== undefined), {
+      message: 'a custom period needs both start and end',
+      path: ['start'],
+    })
+    .refine(
+      (q) =>
+        q.period !== 'custom' ||
+        q.start === undefined ||
+        q.end === undefined ||
+        withinMaxSpan({ start: q.start, end: q.end }),
+      spanIssue,
+    );
+}
+
+/** GET /analytics/dashboard: a period option (custom takes start and end) and a claim type. */
+export const DashboardQuery = withPeriodRules(
+  z.strictObject({
+    period: PeriodOption,
+    start: IsoDate.optional(),
+    end: IsoDate.optional(),
+    claimType: ClaimType.optional(),
+  }),
+);
+export type DashboardQuery = z.infer<typeof DashboardQuery>;
 
 /** Money as the API writes it: an exact decimal string with two places. */
 export const MoneyString = z.string().regex(/^-?\d+\.\d{2}$/);

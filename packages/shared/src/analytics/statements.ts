@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { ClaimType } from '../claims/claim';
 import { PeriodOption } from '../dates/periods';
 import { IsoDate } from '../validation/primitives';
-import { DashboardMetrics, DashboardQuery, PeriodFigures, PeriodRange } from './dashboard';
+import {
+  DashboardMetrics,
+  DashboardQuery,
+  PeriodFigures,
+  PeriodRange,
+  withPeriodRules,
+} from './dashboard';
 
 /** A statement covers all claims, or one claim type's. */
 export const STATEMENT_CLAIM_TYPES = ['all', 'AHCIP', 'WCB'] as const;
@@ -31,8 +37,8 @@ export const CreateStatementRequest = DashboardQuery;
 export type CreateStatementRequest = z.input<typeof CreateStatementRequest>;
 
 /** GET /analytics/statements: with a period, that period's statement; without, the list. */
-export const StatementsQuery = z
-  .strictObject({
+export const StatementsQuery = withPeriodRules(
+  z.strictObject({
     period: PeriodOption.optional(),
     start: IsoDate.optional(),
     end: IsoDate.optional(),
@@ -43,11 +49,8 @@ export const StatementsQuery = z
       .transform(Number)
       .pipe(z.number().int().min(1, 'limit is at least 1').max(200, 'limit is at most 200'))
       .optional(),
-  })
-  .refine((q) => q.period === 'custom' || (q.start === undefined && q.end === undefined), {
-    message: 'start and end go with period=custom only',
-    path: ['period'],
-  })
+  }),
+)
   .refine((q) => q.period !== undefined || q.claimType === undefined, {
     message: 'claimType goes with a period',
     path: ['claimType'],
