@@ -1,25 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { NewAnalyticsCacheEntry } from '@meritum/shared';
+import type { CacheEntryValues } from '@meritum/shared';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { Database } from '../src/db/client';
+import { withProviderScope } from '../src/db/provider-scope';
 import { AnalyticsCacheRepo } from '../src/domains/analytics/repos/analytics-cache.repo';
 import { type BenchContext, type Benchmark, median, round, timed } from './harness';
 
 const ROWS = 100_000;
 
 /** 100,000 distinct keys: January of 24 years x ~4,167 health service codes, values tagged by round. */
-function entries(providerId: string, pass: number): NewAnalyticsCacheEntry[] {
+function entries(pass: number): CacheEntryValues[] {
   return Array.from({ length: ROWS }, (_, i) => {
     const year = 2000 + (i % 24);
     return {
-      providerId,
       metricKey: 'billed_amount',
       periodStart: `${year}-01-01`,
       periodEnd: `${year}-01-31`,
       dimensions: { health_service_code: `HSC${Math.floor(i / 24)}` },
       value: `${i}.${String(pass % 100).padStart(2, '0')}`,
-      sourceVersion: pass,
+      sourceVersion: String(pass),
     };
   });
 }
@@ -34,7 +35,7 @@ async function copyInto(
   ctx: BenchContext,
   table: string,
   providerId: string,
-  rows: NewAnalyticsCacheEntry[],
+  rows: CacheEntryValues[],
 ) {
   const client = await ctx.admin.connect();
   try {
@@ -86,16 +87,18 @@ export const bulkUpsertVsCopy: Benchmark = {
       create table bench_scratch_bare (like analytics_cache including defaults);
       create table bench_scratch_shaped (like analytics_cache including all);`);
 
-    const repo = new AnalyticsCacheRepo(ctx.db);
-    await repo.bulkUpsert(entries(providerId, 0));
+    // One unit of work per call, as a refresh writes: the scope's transaction, then the upsert.
+    const bulkUpsert = (db: Database, rows: CacheEntryValues[]) =>
+      withProviderScope(db, providerId, (tx) => new AnalyticsCacheRepo(tx).bulkUpsert(rows));
+    await bulkUpsert(ctx.db, entries(0));
 
     const upsertMs: number[] = [];
     const bareMs: number[] = [];
     const shapedMs: number[] = [];
     const serverMs: number[] = [];
     for (let pass = 1; pass <= rounds; pass++) {
-      const rows = entries(providerId, 2 * pass);
-      const upsert = await timed(() => repo.bulkUpsert(rows));
+      const rows = entries(2 * pass);
+      const upsert = await timed(() => bulkUpsert(ctx.db, rows));
       if (upsert.result !== ROWS)
         throw new Error(`bulkUpsert wrote ${upsert.result} rows, not ${ROWS}`);
       upsertMs.push(upsert.ms);
@@ -115,7 +118,8 @@ export const bulkUpsertVsCopy: Benchmark = {
       title: `bulkUpsert of ${ROWS.toLocaleString('en-CA')} rows onto existing keys vs COPY`,
       description:
         'Each round rewrites every key with a new value and a newer source_version through ' +
-        'AnalyticsCacheRepo.bulkUpsert (validation, dedupe, sort, row-level security, one transaction), ' +
+        'AnalyticsCacheRepo.bulkUpsert in withProviderScope (dedupe, sort, row-level security, one ' +
+        'transaction), ' +
         'then COPYs the same rows from the same process into two scratch tables: one bare, one with ' +
         "analytics_cache's indexes and constraints; last, the staged rows are upserted again " +
         `server-side, the floor any client could reach. Median of ${rounds} rounds.`,

@@ -5,10 +5,13 @@ import {
   resolvePeriod,
   systemClock,
 } from '@meritum/shared';
+import type { Database } from '../src/db/client';
+import { withProviderScope } from '../src/db/provider-scope';
 import type { Analytics } from '../src/domains/analytics/analytics.module';
 import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
 import { figureRowsOf, summarise } from '../src/domains/analytics/services/dashboard-figures';
 import { retentionWindow } from '../src/domains/analytics/services/retention';
+import { refreshCountOf } from '../test/scoped';
 import {
   type Benchmark,
   type Measurement,
@@ -45,7 +48,6 @@ export const dashboardCachedVsLive: Benchmark = {
     const { claims: sizes, liveRequests } = SIZES[ctx.size];
     const clock = systemClock;
     const analytics = quietAnalytics(ctx.db);
-    const calculator = new MetricsCalculator(ctx.db);
     const measurements: Measurement[] = [];
     const ratios: Array<{ claims: number; median: number; p99: number }> = [];
     try {
@@ -58,7 +60,7 @@ export const dashboardCachedVsLive: Benchmark = {
         });
         const p = providerId as string;
         await ctx.admin.query('vacuum analyze claims');
-        const run = await measure(analytics, calculator, clock, p, liveRequests);
+        const run = await measure(analytics, ctx.db, clock, p, liveRequests);
         const ratio = {
           claims,
           median: median(run.liveMs) / median(run.cachedMs),
@@ -119,7 +121,7 @@ export const dashboardCachedVsLive: Benchmark = {
 /** One physician: cached and live requests alternating, the figures checked equal. */
 async function measure(
   analytics: Analytics,
-  calculator: MetricsCalculator,
+  db: Database,
   clock: Clock,
   p: string,
   liveRequests: number,
@@ -132,7 +134,7 @@ async function measure(
     const { freshness: _, ...figures } = dashboard;
     return figures;
   };
-  const live = () => liveDashboard(calculator, clock, p);
+  const live = () => liveDashboard(db, clock, p);
 
   const expected = JSON.stringify(await cached());
   const got = JSON.stringify(await live());
@@ -152,15 +154,20 @@ async function measure(
       if (measuring) cachedMs.push(c.ms);
     }
   }
-  const refreshes = await analytics.freshness.refreshCount(p);
+  const refreshes = await refreshCountOf(db, p);
   if (refreshes !== 1) throw new Error(`${refreshes} refreshes: the cache did not stay warm`);
   return { cachedMs, liveMs, periodClaims };
 }
 
-/** The dashboard's figures (freshness aside) computed from the claims, as a refresh would. */
-async function liveDashboard(calculator: MetricsCalculator, clock: Clock, providerId: string) {
+/**
+ * The dashboard's figures (freshness aside) computed from the claims, as a refresh would: in a
+ * unit of work of the provider's own.
+ */
+async function liveDashboard(db: Database, clock: Clock, providerId: string) {
   const period = resolvePeriod(PERIOD, clock);
   const months = monthsBetween(period.start, period.end);
-  const { entries } = await calculator.compute(providerId, months);
+  const { entries } = await withProviderScope(db, providerId, (tx) =>
+    new MetricsCalculator(tx).compute(months),
+  );
   return { period, ...summarise(figureRowsOf(entries), months, undefined) };
 }

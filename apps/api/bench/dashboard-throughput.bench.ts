@@ -4,10 +4,12 @@ import pg from 'pg';
 import pino from 'pino';
 import { buildApp } from '../src/app';
 import { APP_ROLE } from '../src/db/client';
+import { withProviderScope } from '../src/db/provider-scope';
 import { DashboardRepo } from '../src/domains/analytics/repos/dashboard.repo';
 import { SESSION_COOKIE } from '../src/plugins/sessions';
 import { createServices } from '../src/services';
 import { NO_LIMITS } from '../test/no-limits';
+import { refreshCountOf } from '../test/scoped';
 import { type Benchmark, round } from './harness';
 import { type HttpLoadRun, type HttpLoadSummary, runHttpLoad, summariseRuns } from './http-load';
 import { seedSyntheticClaims } from './synthetic-claims';
@@ -95,10 +97,12 @@ export const dashboardThroughput: Benchmark = {
       baseline.params = [p, [...STORED_METRIC_KEYS], dashboard.period.start, dashboard.period.end];
       baseline.rows = (await baselinePool.query(BASELINE_SQL, baseline.params)).rowCount ?? 0;
       baseline.body = body;
-      const { rows: read } = await new DashboardRepo(ctx.db).read(p, dashboard.period);
+      const { rows: read } = await withProviderScope(ctx.db, p, (tx) =>
+        new DashboardRepo(tx).read(dashboard.period),
+      );
       if (baseline.rows === 0 || baseline.rows !== read.length)
         throw new Error(`the baseline reads ${baseline.rows} rows, the dashboard ${read.length}`);
-      const refreshesBefore = await services.analytics.freshness.refreshCount(p);
+      const refreshesBefore = await refreshCountOf(ctx.db, p);
       ctx.log(
         `  ${dashboard.metrics.claimsCount} claims in the period, ${baseline.rows} cache rows, ${body.length} bytes`,
       );
@@ -136,7 +140,7 @@ export const dashboardThroughput: Benchmark = {
       // Every request was served from the warm cache: no refresh ran under load.
       const after = await fetch(`${origin}${DASHBOARD_PATH}`, { headers });
       const state = ((await after.json()) as typeof dashboard).freshness.state;
-      const refreshes = (await services.analytics.freshness.refreshCount(p)) - refreshesBefore;
+      const refreshes = (await refreshCountOf(ctx.db, p)) - refreshesBefore;
       if (state !== 'fresh' || refreshes !== 0)
         throw new Error(`the cache did not stay warm: ${state}, ${refreshes} refreshes`);
 

@@ -31,7 +31,8 @@ export const freshnessLatency: Benchmark = {
     const logger = pino({ level: 'silent' });
     const analytics = createAnalytics({ db: ctx.db, events, clock: systemClock, logger });
     const claims = createClaimsService({
-      claims: new ClaimsRepo(ctx.db),
+      db: ctx.db,
+      claims: (tx) => new ClaimsRepo(tx),
       events,
       clock: systemClock,
     });

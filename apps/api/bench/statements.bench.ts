@@ -42,7 +42,8 @@ export const statements: Benchmark = {
     const analytics = quietAnalytics(ctx.db);
     // Claim changes the hook never hears of: the statement's own refresh has to catch them.
     const unhooked = createClaimsService({
-      claims: new ClaimsRepo(ctx.db),
+      db: ctx.db,
+      claims: (tx) => new ClaimsRepo(tx),
       events: new EventBus(),
       clock,
     });

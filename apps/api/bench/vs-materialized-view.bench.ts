@@ -45,10 +45,16 @@ export const vsMaterializedView: Benchmark = {
     const logger = pino({ level: 'silent' });
     const events = new EventBus();
     const analytics = createAnalytics({ db: ctx.db, events, clock, logger });
-    const hooked = createClaimsService({ claims: new ClaimsRepo(ctx.db), events, clock });
+    const hooked = createClaimsService({
+      db: ctx.db,
+      claims: (tx) => new ClaimsRepo(tx),
+      events,
+      clock,
+    });
     // The view's transitions tell no listener: nothing of ours runs beside its refresh.
     const unhooked = createClaimsService({
-      claims: new ClaimsRepo(ctx.db),
+      db: ctx.db,
+      claims: (tx) => new ClaimsRepo(tx),
       events: new EventBus(),
       clock,
     });

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
-import { signUp, useApp } from '../test/app-harness';
+import { useApp } from '../test/app-harness';
 import { useTestDatabase } from '../test/db';
+import { signUp } from '../test/sign-up';
 
 const ctx = useTestDatabase();
 const app = useApp(ctx);

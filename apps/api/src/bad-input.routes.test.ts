@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { edmontonDateString } from '@meritum/shared';
 import type supertest from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signUp, useApp } from '../test/app-harness';
+import { useApp } from '../test/app-harness';
 import { useTestDatabase } from '../test/db';
 import { snapshotTables } from '../test/row-counts';
+import { signUp } from '../test/sign-up';
 
 // Row counts span every provider, so this file keeps a database of its own.
 const ctx = useTestDatabase({ own: 'bad_input' });
@@ -325,6 +326,13 @@ const claims: BadInput[] = [
     method: 'POST',
     path: '/claims',
     json: claimBody({ healthServiceCode: LONG }),
+    ...invalid,
+  },
+  {
+    name: 'a health service code of 11 characters, one over the limit',
+    method: 'POST',
+    path: '/claims',
+    json: claimBody({ healthServiceCode: '03.03A12345' }),
     ...invalid,
   },
   {

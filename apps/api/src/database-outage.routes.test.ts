@@ -7,12 +7,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../test/analytics-harness';
 import { dashboardFromClaims, periodsFromDatabase } from '../test/dashboard-reference';
-import {
-  type HttpAnswer,
-  type HttpSession,
-  httpRequest,
-  signUpOverHttp,
-} from '../test/http-session';
+import { type HttpAnswer, type HttpSession, httpRequest } from '../test/http-session';
+import { signUp } from '../test/sign-up';
 import { type App, buildApp } from './app';
 import { createAppPool, createDatabase } from './db/client';
 import { type RunningPostgres, startEmbeddedPostgres } from './db/embedded';
@@ -162,7 +158,7 @@ beforeAll(async () => {
   env.physicians = [];
   env.claimIds = [];
   for (let i = 0; i < 4; i++) {
-    const physician = await signUpOverHttp(env.baseUrl);
+    const physician = await signUp(env.baseUrl);
     const created = await physician.request('POST', '/api/v1/claims', { body: newClaim() });
     const { id } = created.body as { id: string };
     const submitted = await physician.request('POST', `/api/v1/claims/${id}/transitions`, {

@@ -2,9 +2,10 @@ import { edmontonDateString, systemClock } from '@meritum/shared';
 import type pg from 'pg';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, useApp } from '../test/app-harness';
+import { useApp } from '../test/app-harness';
 import { type TestDatabase, useTestDatabase } from '../test/db';
 import { snapshotTables } from '../test/row-counts';
+import { signUp } from '../test/sign-up';
 import { createAppPool, createDatabase } from './db/client';
 
 // A statement held behind a lock longer than the statement timeout: the owner (another
@@ -30,9 +31,8 @@ const timed = useApp(tight);
 
 /** A physician signed up through the ordinary app, and their session cookie. */
 async function physician() {
-  const { providerId, response } = await signUp(signing);
-  const cookie = ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0]?.split(';')[0];
-  return { providerId, cookie: cookie as string };
+  const { providerId, cookie } = await signUp(signing);
+  return { providerId, cookie };
 }
 
 /** Runs `request` while the owner holds `table` in ACCESS EXCLUSIVE mode, then lets go. */

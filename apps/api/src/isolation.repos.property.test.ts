@@ -1,13 +1,13 @@
-import type { AnalyticsCacheEntry } from '@meritum/shared';
+import type { AnalyticsCacheEntry, CacheEntryValues } from '@meritum/shared';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../test/db';
 import { createProvider, months, ownerQuery } from '../test/factories';
 import { runInterleaved, type Step } from '../test/interleave';
+import { scopedRepo } from '../test/scoped';
 import type { Database } from './db/client';
 import { AnalyticsCacheRepo } from './domains/analytics/repos/analytics-cache.repo';
-import { CrossProviderBatchError } from './lib/errors';
 
 const ctx = useTestDatabase();
 // Room for fast-check to shrink a failure to its smallest counterexample.
@@ -45,18 +45,14 @@ interface Written {
 }
 
 type RepoOp =
-  | { kind: 'upsert'; entry: Written }
   | { kind: 'bulk'; entries: Written[] }
-  | { kind: 'crossBatch'; entries: Written[]; intruder: number; stray: Written; at: number }
   | {
       kind: 'get';
-      metricKeys: string[];
+      metricKeys: Array<(typeof METRIC_KEYS)[number]>;
       start: string;
       end: string;
       dimensions: Record<string, string> | undefined;
     }
-  | { kind: 'stale'; maxAgeMinutes: number }
-  | { kind: 'expire'; cutoff: string }
   | { kind: 'supersede'; months: string[]; version: number };
 
 const money = fc
@@ -70,22 +66,13 @@ const written: fc.Arbitrary<Written> = fc.record({
   sourceVersion: fc.integer({ min: 0, max: 3 }),
 });
 const repoOp: fc.Arbitrary<RepoOp> = fc.oneof(
-  { weight: 3, arbitrary: written.map((entry) => ({ kind: 'upsert' as const, entry })) },
+  // One entry is as likely as several: a single write is a batch of one.
+  { weight: 3, arbitrary: written.map((entry) => ({ kind: 'bulk' as const, entries: [entry] })) },
   {
     weight: 3,
     arbitrary: fc
       .array(written, { minLength: 1, maxLength: 6 })
       .map((entries) => ({ kind: 'bulk' as const, entries })),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('crossBatch' as const),
-      entries: fc.array(written, { minLength: 1, maxLength: 3 }),
-      intruder: fc.integer({ min: 1, max: 2 }),
-      stray: written,
-      at: fc.nat(),
-    }),
   },
   {
     weight: 4,
@@ -100,18 +87,6 @@ const repoOp: fc.Arbitrary<RepoOp> = fc.oneof(
         const [start, end] = [from, to].sort() as [string, string];
         return { kind: 'get' as const, metricKeys, start, end, dimensions };
       }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc
-      .constantFrom(0, 24 * 60)
-      .map((maxAgeMinutes) => ({ kind: 'stale' as const, maxAgeMinutes })),
-  },
-  {
-    weight: 1,
-    arbitrary: fc
-      .constantFrom('2026-01-31', '2026-02-01', '2026-03-31', '2026-04-01', '2026-05-01')
-      .map((cutoff) => ({ kind: 'expire' as const, cutoff })),
   },
   {
     weight: 1,
@@ -198,7 +173,7 @@ class CacheModel {
     return [...this.rows.values()].filter((row) => {
       const dims = JSON.parse(row.dimensions) as Record<string, string>;
       return (
-        op.metricKeys.includes(row.metricKey) &&
+        (op.metricKeys as readonly string[]).includes(row.metricKey) &&
         row.periodStart >= op.start &&
         row.periodEnd <= op.end &&
         filter.every(([name, value]) => dims[name] === value)
@@ -237,71 +212,39 @@ async function storedRows(providerId: string): Promise<Stored[]> {
 
 /** Plays one step against the repository and holds every answer against the provider's model. */
 async function play(
-  repo: AnalyticsCacheRepo,
+  database: Database,
   providers: readonly string[],
   models: readonly CacheModel[],
   { provider, op }: Step<RepoOp>,
 ): Promise<void> {
   const p = providers[provider] as string;
   const model = models[provider] as CacheModel;
+  // Each call its own unit of work for the step's provider, as a service would make it.
+  const repo = scopedRepo(database, p, (tx) => new AnalyticsCacheRepo(tx));
   const mine = (rows: AnalyticsCacheEntry[]) => {
     expect(rows.map((r) => r.providerId)).toEqual(rows.map(() => p));
     return sorted(rows.map(fromEntry));
   };
-  const entry = (w: Written, providerId = p) => ({
-    providerId,
+  const entry = (w: Written): CacheEntryValues => ({
     metricKey: w.metricKey,
     ...w.period,
     dimensions: w.dimensions,
     value: w.value,
-    sourceVersion: w.sourceVersion,
+    sourceVersion: String(w.sourceVersion),
   });
   switch (op.kind) {
-    case 'upsert': {
-      const { metricKey, period, dimensions, value, sourceVersion } = op.entry;
-      const row = await repo.upsertMetric(
-        p,
-        metricKey,
-        period.periodStart,
-        period.periodEnd,
-        dimensions,
-        value,
-        { sourceVersion },
-      );
-      expect(mine([row])).toEqual([model.write(op.entry).stored]);
-      return;
-    }
     case 'bulk': {
-      const count = await repo.bulkUpsert(op.entries.map((w) => entry(w)));
+      const count = await repo.bulkUpsert(op.entries.map(entry));
       expect(count).toBe(model.writeBatch(op.entries));
       return;
     }
-    case 'crossBatch': {
-      // The provider's own entries with one of another provider's slipped in: nothing is written.
-      const intruder = providers[(provider + op.intruder) % 3] as string;
-      const batch = op.entries.map((w) => entry(w));
-      batch.splice(op.at % (batch.length + 1), 0, entry(op.stray, intruder));
-      await expect(repo.bulkUpsert(batch)).rejects.toBeInstanceOf(CrossProviderBatchError);
-      return;
-    }
     case 'get': {
-      const rows = await repo.getMetrics(p, op.metricKeys, op.start, op.end, op.dimensions);
+      const rows = await repo.getMetrics(op.metricKeys, op.start, op.end, op.dimensions);
       expect(mine(rows)).toEqual(sorted(model.select(op)));
       return;
     }
-    case 'stale': {
-      // Every row was written by an earlier transaction: all are older than 0 minutes, none a day.
-      const rows = await repo.getStaleEntries(p, op.maxAgeMinutes);
-      expect(mine(rows)).toEqual(op.maxAgeMinutes === 0 ? sorted([...model.rows.values()]) : []);
-      return;
-    }
-    case 'expire': {
-      const count = await repo.deleteExpiredEntries(p, op.cutoff);
-      expect(count).toBe(model.deleteWhere((row) => row.periodEnd < op.cutoff));
-      return;
-    }
     case 'supersede': {
-      const count = await repo.deleteSuperseded(p, op.months, String(op.version));
+      const count = await repo.deleteSuperseded(op.months, String(op.version));
       expect(count).toBe(
         model.deleteWhere(
           (row) => op.months.includes(row.periodStart) && BigInt(row.sourceVersion) < op.version,
@@ -323,13 +266,13 @@ describe('AnalyticsCacheRepo under interleaved use by three providers', () => {
   ])(
     "answers every method with the provider's own rows and counts only, %s",
     async (_, database) => {
-      const repo = new AnalyticsCacheRepo(database());
+      const db = database();
       await fc.assert(
         fc.asyncProperty(steps, async (generated) => {
           const providers = await Promise.all([0, 1, 2].map(() => createProvider(ctx.admin)));
           const models = providers.map(() => new CacheModel());
 
-          await runInterleaved(generated, (step) => play(repo, providers, models, step));
+          await runInterleaved(generated, (step) => play(db, providers, models, step));
 
           for (const [i, p] of providers.entries()) {
             expect(await storedRows(p)).toEqual(

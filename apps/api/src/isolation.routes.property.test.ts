@@ -129,22 +129,22 @@ let physicians = 0;
 async function physician(codes: string[]): Promise<Physician> {
   physicians += 1;
   const providerId = randomUUID();
-  const auth = new AuthRepo(ctx.db);
-  const { userId } = await auth.createProviderWithUser({
-    providerId,
-    name: `Dr. Property ${physicians}`,
-    billingNumber: `PR-${providerId.slice(0, 8)}-${physicians}`,
-    email: `dr.property.${providerId}@example.ca`,
-    passwordHash: 'not a hash: this physician never logs in',
-  });
   const { token, id, secretHash } = newSessionToken();
-  await auth.insertSession({
-    id,
-    providerId,
-    userId,
-    secretHash,
-    expiresAt: new Date(Date.now() + 86_400_000),
-    lastActiveAt: new Date(),
+  await withProviderScope(ctx.db, providerId, async (tx) => {
+    const auth = new AuthRepo(tx);
+    const { userId } = await auth.createProviderWithUser({
+      name: `Dr. Property ${physicians}`,
+      billingNumber: `PR-${providerId.slice(0, 8)}-${physicians}`,
+      email: `dr.property.${providerId}@example.ca`,
+      passwordHash: 'not a hash: this physician never logs in',
+    });
+    await auth.insertSession({
+      id,
+      userId,
+      secretHash,
+      expiresAt: new Date(Date.now() + 86_400_000),
+      lastActiveAt: new Date(),
+    });
   });
   return { providerId, cookie: `${SESSION_COOKIE}=${token}`, codes, claims: [], version: 0 };
 }
@@ -283,7 +283,13 @@ async function play(models: readonly Physician[], { provider, op }: Step<RouteOp
       );
       expect(response.status, response.text).toBe(200);
       expectNothingOf(others, response.text, 'metrics');
-      for (const row of response.body.rows) expect(row.providerId).toBe(me.providerId);
+      // A figure names no provider and no row: another physician's would show in its codes
+      // (checked above) or in a version this physician has not reached.
+      for (const figure of response.body.figures) {
+        expect(figure).not.toHaveProperty('providerId');
+        expect(figure).not.toHaveProperty('id');
+        expect(BigInt(figure.sourceVersion)).toBeLessThanOrEqual(BigInt(me.version));
+      }
       return;
     }
   }
@@ -321,9 +327,9 @@ async function holdsAtRest(me: Physician, others: readonly Physician[]): Promise
   );
   expect(response.status, response.text).toBe(200);
   const own: Claim[] = await withProviderScope(ctx.db, me.providerId, (tx) =>
-    tx.select().from(claims).where(eq(claims.providerId, me.providerId)),
+    tx.db.select().from(claims).where(eq(claims.providerId, me.providerId)),
   );
-  expect(asMetricMap(response.body.rows)).toEqual(
+  expect(asMetricMap(response.body.figures)).toEqual(
     referenceMetrics(own, monthsBetween(WINDOW_START, WINDOW_END)),
   );
 }

@@ -9,9 +9,10 @@ import {
 } from '@meritum/shared';
 import type supertest from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signUp, useApp } from '../test/app-harness';
+import { useApp } from '../test/app-harness';
 import { useTestDatabase } from '../test/db';
 import { ownerQuery, rowsOf } from '../test/factories';
+import { signUp } from '../test/sign-up';
 import { readPdf } from '../test/statement-files';
 
 const ctx = useTestDatabase();
@@ -202,9 +203,9 @@ function comparable(body: Record<string, unknown>): unknown {
     const { freshness, ...rest } = body as { freshness: { sourceVersion: unknown } };
     return { ...rest, sourceVersion: freshness.sourceVersion };
   }
-  if ('rows' in body) {
-    return (body.rows as Array<Record<string, unknown>>).map(
-      ({ id: _id, computedAt: _computedAt, ...row }) => row,
+  if ('figures' in body) {
+    return (body.figures as Array<Record<string, unknown>>).map(
+      ({ computedAt: _computedAt, ...figure }) => figure,
     );
   }
   return body;
@@ -347,11 +348,27 @@ describe('two physicians', () => {
     expect(after.get(metricsPath('claims_count,billed_amount', WINDOW, BY_A_CODE))?.body).toEqual(
       [],
     );
-    const rows = [...after]
-      .filter(([path]) => path.includes('/metrics?'))
-      .flatMap(([, { body }]) => body as Array<{ providerId: string }>);
-    expect(rows.length).toBeGreaterThan(0);
-    expect(new Set(rows.map((row) => row.providerId))).toEqual(new Set([b.providerId]));
+    // A figure names no provider: B's figures over the whole window are B's stored rows, all of
+    // them and nothing else.
+    const figures = [...after]
+      .filter(([path]) => path.includes('/metrics?') && path.includes(`start=${WINDOW.start}&`))
+      .filter(([path]) => !path.includes('dimensions='))
+      .flatMap(([, { body }]) => body as Array<Record<string, unknown>>);
+    expect(figures.length).toBeGreaterThan(0);
+    for (const figure of figures) {
+      expect(figure).not.toHaveProperty('providerId');
+      expect(figure).not.toHaveProperty('id');
+    }
+    const keyOf = (f: Record<string, unknown>) => JSON.stringify(f);
+    const stored = (await rowsOf(ctx.admin, b.providerId)).map((row) => ({
+      metricKey: row.metric_key,
+      periodStart: row.period_start,
+      periodEnd: row.period_end,
+      dimensions: row.dimensions,
+      value: row.value,
+      sourceVersion: row.source_version,
+    }));
+    expect(figures.map(keyOf).sort()).toEqual(stored.map(keyOf).sort());
   });
 
   it("answers B's reads of A's claims with 404 and leaves them untouched", async () => {

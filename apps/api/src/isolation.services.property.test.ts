@@ -21,6 +21,7 @@ import { createProvider } from '../test/factories';
 import { runInterleaved, type Step } from '../test/interleave';
 import { asMetricMap, referenceMetrics } from '../test/metrics-reference';
 import { claimType, createOp, transitionFields } from '../test/op-arbitraries';
+import { freshnessOf } from '../test/scoped';
 import type { Database } from './db/client';
 import { withProviderScope } from './db/provider-scope';
 import { retentionWindow } from './domains/analytics/services/retention';
@@ -126,7 +127,7 @@ type Harness = ReturnType<typeof analyticsHarness>;
 /** The provider's claims, read through its own scope. */
 const claimsOf = (db: Database, providerId: string): Promise<Claim[]> =>
   withProviderScope(db, providerId, (tx) =>
-    tx.select().from(claims).where(eq(claims.providerId, providerId)),
+    tx.db.select().from(claims).where(eq(claims.providerId, providerId)),
   );
 
 async function play(
@@ -143,7 +144,7 @@ async function play(
     case 'create': {
       const created = await model.service.create(p, {
         claimType: op.claimType,
-        healthServiceCode: codesOf(provider)[op.code],
+        healthServiceCode: codesOf(provider)[op.code] as string,
         dateOfService: op.date,
         feeSubmitted: op.fee,
       });
@@ -237,22 +238,22 @@ async function play(
     }
     case 'metrics': {
       const window = retentionWindow(h.clock);
-      const rows = await h.analytics.cache.getMetrics(
-        p,
-        [...STORED_METRIC_KEYS],
-        window[0] as string,
-        '2026-10-31',
-        op.claimType ? { claim_type: op.claimType } : undefined,
-      );
-      for (const row of rows) {
-        expect(row.providerId).toBe(p);
-        const code = row.dimensions.health_service_code;
+      const { figures } = await h.analytics.figures.figures(p, {
+        keys: [...STORED_METRIC_KEYS],
+        start: window[0] as string,
+        end: '2026-10-31',
+        dimensions: op.claimType ? { claim_type: op.claimType } : undefined,
+      });
+      // No provider id on a figure: another provider's would show its codes or a later version.
+      for (const figure of figures) {
+        const code = figure.dimensions.health_service_code;
         if (code !== undefined) expect(ownCodes.has(String(code)), String(code)).toBe(true);
+        expect(BigInt(figure.sourceVersion)).toBeLessThanOrEqual(BigInt(model.version));
       }
       return;
     }
     case 'status': {
-      const status = await h.analytics.freshness.status(p);
+      const status = await freshnessOf(db, p);
       expect(status.dataVersion).toBe(String(model.version));
       expect(BigInt(status.cacheVersion ?? '0')).toBeLessThanOrEqual(BigInt(model.version));
       return;
@@ -270,7 +271,12 @@ async function seeded(
   const p = await createProvider(ctx.admin);
   let now = new Date(FIRST_INSTANT);
   const clock = { now: () => now, set: (at: Date) => (now = at) };
-  const service = createClaimsService({ claims: new ClaimsRepo(db), events: h.events, clock });
+  const service = createClaimsService({
+    db,
+    claims: (tx) => new ClaimsRepo(tx),
+    events: h.events,
+    clock,
+  });
   const codes = codesOf(provider);
   await playHistories(
     service,
@@ -301,7 +307,7 @@ async function holdsAtRest(h: Harness, db: Database, model: ProviderModel): Prom
   expect(own.map(({ id, state }) => ({ id, state })).sort(byId)).toEqual(
     model.claims.map(({ id, state }) => ({ id, state })).sort(byId),
   );
-  expect((await h.analytics.freshness.status(p)).dataVersion).toBe(String(model.version));
+  expect((await freshnessOf(db, p)).dataVersion).toBe(String(model.version));
 
   for (const claimType of [undefined, 'AHCIP', 'WCB'] as const) {
     const dashboard = await h.analytics.dashboard.getDashboard(
@@ -321,12 +327,11 @@ async function holdsAtRest(h: Harness, db: Database, model: ProviderModel): Prom
     );
   }
   const window = retentionWindow(h.clock);
-  const cached = await h.analytics.cache.getMetrics(
-    p,
-    [...STORED_METRIC_KEYS],
-    window[0] as string,
-    '2026-10-31',
-  );
+  const { figures: cached } = await h.analytics.figures.figures(p, {
+    keys: [...STORED_METRIC_KEYS],
+    start: window[0] as string,
+    end: '2026-10-31',
+  });
   expect(asMetricMap(cached)).toEqual(referenceMetrics(own, window));
 }
 

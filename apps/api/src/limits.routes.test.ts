@@ -1,8 +1,9 @@
 import type { Response, Test } from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { signUp, useApp } from '../test/app-harness';
+import { useApp } from '../test/app-harness';
 import { useTestDatabase } from '../test/db';
 import { uniqueAddress } from '../test/http-session';
+import { signUp } from '../test/sign-up';
 import { accountKey, createLoginThrottle } from './domains/auth/login-throttle';
 
 /**

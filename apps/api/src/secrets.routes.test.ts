@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import supertest, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../test/db';
+import { signUp } from '../test/sign-up';
 import { type App, buildApp } from './app';
 import { createAppPool, createDatabase } from './db/client';
 import { createLogger } from './lib/logger';
@@ -96,6 +97,8 @@ afterAll(async () => {
 });
 
 const http = (app: App) => supertest(app.server);
+/** Sign-ups go to the app whose log is captured. */
+const signing = { http: () => supertest.agent(env.app.server) };
 
 function tokenOf(response: Response): string {
   const header = response.headers['set-cookie'] as string[] | string | undefined;
@@ -124,7 +127,7 @@ function expectBareError(response: Response, status: number, code: string) {
 
 describe('error bodies', () => {
   it('answers a service failing in SQL with a bare 500: no statement, parameters or stack', async () => {
-    const { agent } = await signUp(credentials('bare500'));
+    const { agent } = await signUp(signing, credentials('bare500'));
     const response = await agent.get(`/api/v1/claims/${FORCED_500_CLAIM}`);
     expectBareError(response, 500, 'INTERNAL');
   });
@@ -145,22 +148,11 @@ describe('error bodies', () => {
   });
 });
 
-async function signUp(details: ReturnType<typeof credentials>) {
-  const agent = supertest.agent(env.app.server);
-  const signup = await agent.post('/api/v1/auth/signup').send(details);
-  expect(signup.status, signup.text).toBe(202);
-  const response = await agent
-    .post('/api/v1/auth/login')
-    .send({ email: details.email, password: details.password });
-  expect(response.status, response.text).toBe(200);
-  return { agent, token: tokenOf(response), providerId: response.body.providerId as string };
-}
-
 describe('logs', () => {
   it('never hold a password, its hash, a session token, its secret or a cookie, even at trace level', async () => {
     logLines.length = 0;
     const mine = credentials('logged');
-    const { token: signupToken } = await signUp(mine);
+    const { token: signupToken } = await signUp(signing, mine);
     const cookie = (token: string) => `${SESSION_COOKIE}=${token}`;
     const app = http(env.app);
 

@@ -5,7 +5,7 @@ import type { Database } from './db/client';
 import { createAnalytics } from './domains/analytics/analytics.module';
 import { createValidationService } from './domains/analytics/services/validation.service';
 import { createLoginThrottle, type LoginThrottlePolicy } from './domains/auth/login-throttle';
-import { AuthRepo } from './domains/auth/repos/auth.repo';
+import { AuthLookups, AuthRepo } from './domains/auth/repos/auth.repo';
 import { createAuthService } from './domains/auth/services/auth.service';
 import type { SessionPolicy } from './domains/auth/session-policy';
 import { ClaimsRepo } from './domains/claims/repos/claims.repo';
@@ -38,9 +38,11 @@ export function createServices(deps: {
   return {
     events,
     analytics,
-    claims: createClaimsService({ claims: new ClaimsRepo(db), events, clock }),
+    claims: createClaimsService({ db, claims: (tx) => new ClaimsRepo(tx), events, clock }),
     auth: createAuthService({
-      repo: new AuthRepo(db),
+      db,
+      lookups: new AuthLookups(db),
+      repo: (tx) => new AuthRepo(tx),
       throttle: createLoginThrottle(pool, deps.loginThrottle),
       clock,
       sessions: deps.sessions,

@@ -17,8 +17,9 @@ import type pg from 'pg';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshSettled, silentLogger } from '../test/analytics-harness';
-import { signUp } from '../test/app-harness';
 import { useTestDatabase } from '../test/db';
+import { months } from '../test/factories';
+import { scopedRepo } from '../test/scoped';
 import {
   classify,
   DISTRIBUTED_TABLES,
@@ -27,6 +28,7 @@ import {
   type Routing,
   SCHEMA_FUNCTIONS,
 } from '../test/shard-routing';
+import { signUp } from '../test/sign-up';
 import { type CapturedStatement, captureStatements } from '../test/statement-capture';
 import { type App, buildApp } from './app';
 import { createAppPool, createDatabase, type Database, JOBS_ROLE } from './db/client';
@@ -38,8 +40,7 @@ import { DashboardRepo } from './domains/analytics/repos/dashboard.repo';
 import { FreshnessRepo } from './domains/analytics/repos/freshness.repo';
 import { StatementRepo } from './domains/analytics/repos/statement.repo';
 import { StatementExportRepo } from './domains/analytics/repos/statement-export.repo';
-import { RefreshService } from './domains/analytics/services/refresh.service';
-import { AuthRepo } from './domains/auth/repos/auth.repo';
+import { AuthLookups, AuthRepo } from './domains/auth/repos/auth.repo';
 import { ClaimsRepo } from './domains/claims/repos/claims.repo';
 import { createServices, type Services } from './services';
 
@@ -90,30 +91,31 @@ const SQL_MODULES: Record<string, string> = {
   'domains/analytics/metrics/metrics-calculator.ts': 'every refresh and validation',
   'domains/analytics/repos/analytics-cache.repo.ts': 'routes, refreshes, and direct calls',
   'domains/analytics/repos/dashboard.repo.ts': 'the dashboard route',
-  'domains/analytics/repos/freshness.repo.ts': 'refreshes, and direct calls',
+  'domains/analytics/repos/freshness.repo.ts': 'refreshes (their advisory lock), the dashboard',
   'domains/analytics/repos/statement.repo.ts': 'the statements routes',
   'domains/analytics/repos/statement-export.repo.ts': 'exports, and their history',
-  'domains/analytics/services/statement.service.ts': 'the snapshot a statement is frozen from',
-  'domains/analytics/services/statement-export.service.ts': 'the snapshot an export is checked in',
-  'domains/analytics/services/refresh.service.ts': 'its advisory lock, per refresh',
-  'domains/analytics/services/validation.service.ts': 'the validation route, and a direct call',
   'domains/auth/repos/auth.repo.ts': 'sign-up, login, sessions, logout, expiry',
   'domains/claims/repos/claims.repo.ts': 'the claims routes, and a direct delete',
   'routes/health.routes.ts': '/ready: select 1',
 };
 
-/** Classes holding the application's SQL: the workload must call every method of each. */
-const SQL_CLASSES = {
-  'domains/analytics/repos/analytics-cache.repo.ts': AnalyticsCacheRepo,
-  'domains/analytics/repos/dashboard.repo.ts': DashboardRepo,
-  'domains/analytics/repos/freshness.repo.ts': FreshnessRepo,
-  'domains/analytics/repos/statement.repo.ts': StatementRepo,
-  'domains/analytics/repos/statement-export.repo.ts': StatementExportRepo,
-  'domains/auth/repos/auth.repo.ts': AuthRepo,
-  'domains/claims/repos/claims.repo.ts': ClaimsRepo,
-  'domains/analytics/metrics/metrics-calculator.ts': MetricsCalculator,
-  'domains/analytics/services/refresh.service.ts': RefreshService,
-} as const;
+/**
+ * Classes holding the application's SQL, with their modules: the workload must call every
+ * method of each. A method's statements are named `module#Class.method`.
+ */
+const SQL_CLASSES: ReadonlyArray<readonly [string, { name: string; prototype: object }]> = [
+  ['domains/analytics/repos/analytics-cache.repo.ts', AnalyticsCacheRepo],
+  ['domains/analytics/repos/dashboard.repo.ts', DashboardRepo],
+  ['domains/analytics/repos/freshness.repo.ts', FreshnessRepo],
+  ['domains/analytics/repos/statement.repo.ts', StatementRepo],
+  ['domains/analytics/repos/statement-export.repo.ts', StatementExportRepo],
+  ['domains/auth/repos/auth.repo.ts', AuthLookups],
+  ['domains/auth/repos/auth.repo.ts', AuthRepo],
+  ['domains/claims/repos/claims.repo.ts', ClaimsRepo],
+  ['domains/analytics/metrics/metrics-calculator.ts', MetricsCalculator],
+];
+const methodKey = (file: string, cls: { name: string }, method: string) =>
+  `${file}#${cls.name}.${method}`;
 
 // The workload spans providers (the nightly job, demo seeding): a database of its own.
 const ctx = useTestDatabase({ own: 'single_shard' });
@@ -133,10 +135,10 @@ let app: App;
 
 beforeAll(async () => {
   // Counts each method's calls and names it as the origin of the statements it sends.
-  for (const [file, cls] of Object.entries(SQL_CLASSES)) {
+  for (const [file, cls] of SQL_CLASSES) {
     const prototype = cls.prototype as unknown as Record<string, unknown>;
     for (const method of methodsOf(cls)) {
-      const key = `${file}#${method}`;
+      const key = methodKey(file, cls, method);
       const original = prototype[method] as (...args: unknown[]) => unknown;
       prototype[method] = function (this: unknown, ...args: unknown[]) {
         calls.set(key, (calls.get(key) ?? 0) + 1);
@@ -390,21 +392,37 @@ async function statementsOf(agent: Agent, other: Agent) {
   await expectStatus(agent.get(`${base}/${id}/exports`), 200);
 }
 
-/** What no route reaches: the rest of each repository's methods, as their callers use them. */
+/** What no route reaches: a hand-written cache row, a claim deleted, a validation that finds it. */
 async function repositoriesDirectly(providerId: string) {
-  const { cache, freshness } = services.analytics;
+  const cache = scopedRepo(db, providerId, (tx) => new AnalyticsCacheRepo(tx));
   const month = monthsAgo(2);
   const end = lastDayOf(month);
-  const written = await cache.upsertMetric(providerId, 'claims_count', month, end, {}, '7', {
-    sourceVersion: 1_000_000,
-  });
-  // From an older version: kept as stored, and read back by its key.
-  await cache.upsertMetric(providerId, 'claims_count', month, end, {}, '3', { sourceVersion: 1 });
-  expect(written.value).toBe('7');
-  await cache.getStaleEntries(providerId, 0);
-  await cache.deleteExpiredEntries(providerId, monthsAgo(30));
-  await freshness.status(providerId);
-  await freshness.refreshCount(providerId);
+  const row = { metricKey: 'claims_count' as const, periodStart: month, periodEnd: end };
+  expect(
+    await cache.bulkUpsert([{ ...row, dimensions: {}, value: '7', sourceVersion: '1000000' }]),
+  ).toBe(1);
+  // From an older version: kept as stored.
+  expect(await cache.bulkUpsert([{ ...row, dimensions: {}, value: '3', sourceVersion: '1' }])).toBe(
+    0,
+  );
+  // More than 10,000 rows: staged with COPY into a temporary table, then one upsert from it.
+  const past = months('1900-01', 101);
+  const many = past.flatMap((period) =>
+    Array.from({ length: 100 }, (_, code) => ({
+      ...period,
+      metricKey: 'claims_count' as const,
+      dimensions: { code },
+      value: '1',
+      sourceVersion: '1',
+    })),
+  );
+  expect(await cache.bulkUpsert(many)).toBe(10_100);
+  expect(
+    await cache.deleteSuperseded(
+      past.map((period) => period.periodStart),
+      '2',
+    ),
+  ).toBe(10_100);
   const created = await services.claims.create(providerId, claim('AHCIP', month));
   await services.claims.remove(providerId, created.id);
   // The hand-written cache row above differs from the claims: found, whichever way it routes.
@@ -481,13 +499,18 @@ describe('the Citus plan: one provider, one shard', () => {
   });
 
   it('pins each statement to the provider whose scope it runs in, which row-level security allows', async () => {
-    // withProviderScope sets app.provider_id (SET LOCAL) first in each transaction; it holds until its end.
+    // withProviderScope opens each transaction and sets app.provider_id (SET LOCAL) in one simple
+    // query, `begin ...; set local app.provider_id = '<uuid>'`; the setting holds until its end.
     const scopes = new Map<number, string | undefined>();
     const outside: string[] = [];
     const all = await classified();
+    let opened = 0;
     for (const s of all) {
-      const scope = /^set local app\.provider_id = '([0-9a-f-]{36})'$/i.exec(s.text);
+      const scope = /^(?:begin[^;]*;\s*)?set local app\.provider_id = '([0-9a-f-]{36})'$/i.exec(
+        s.text,
+      );
       if (scope) {
+        opened += 1;
         scopes.set(s.connection, String(scope[1]).toLowerCase());
       } else if (/^(commit|rollback)$/.test(s.text)) {
         scopes.delete(s.connection);
@@ -496,6 +519,7 @@ describe('the Citus plan: one provider, one shard', () => {
       }
     }
     expect(outside).toEqual([]);
+    expect(opened).toBeGreaterThan(100);
   });
 
   it('calls every method of every class that holds SQL, so no query escapes the workload', () => {
@@ -506,10 +530,10 @@ describe('the Citus plan: one provider, one shard', () => {
       .filter((file) => SENDS_SQL.test(readFileSync(join(source, file), 'utf8')))
       .sort();
     expect(sending).toEqual(Object.keys(SQL_MODULES).sort());
-    const uncalled = Object.entries(SQL_CLASSES).flatMap(([file, cls]) =>
+    const uncalled = SQL_CLASSES.flatMap(([file, cls]) =>
       methodsOf(cls)
-        .filter((method) => !calls.has(`${file}#${method}`))
-        .map((method) => `${file}#${method}`),
+        .map((method) => methodKey(file, cls, method))
+        .filter((key) => !calls.has(key)),
     );
     expect(uncalled).toEqual([]);
   });

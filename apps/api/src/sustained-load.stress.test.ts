@@ -9,8 +9,9 @@ import {
 } from '../test/dashboard-reference';
 import { useTestDatabase } from '../test/db';
 import { ownerQuery } from '../test/factories';
-import { type HttpSession, signUpOverHttp } from '../test/http-session';
+import type { HttpSession } from '../test/http-session';
 import { NO_LIMITS } from '../test/no-limits';
+import { signUp } from '../test/sign-up';
 import { type App, buildApp } from './app';
 import { insertSyntheticClaims } from './demo/synthetic-claims';
 import { createServices, type Services } from './services';
@@ -163,7 +164,7 @@ beforeAll(async () => {
   env.physicians = [];
   const today = edmontonDateString(systemClock.now());
   for (let i = 0; i < PHYSICIANS; i++) {
-    const physician = await signUpOverHttp(baseUrl);
+    const physician = await signUp(baseUrl);
     // A history to recompute: two years of claims, inserted as the owner (the triggers fire).
     const owner = await ctx.admin.connect();
     try {

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterEach } from 'vitest';
 import { createAppPool, createDatabase, type Database } from '../src/db/client';
+import type { ProviderTx } from '../src/db/provider-scope';
 import { createAnalytics } from '../src/domains/analytics/analytics.module';
 import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
 import { ClaimsRepo } from '../src/domains/claims/repos/claims.repo';
@@ -41,9 +42,9 @@ export function analyticsHarness(
     calculator: (tx) => {
       const real = new MetricsCalculator(tx);
       return {
-        async compute(providerId, months) {
-          computeCalls.push({ providerId, months });
-          const computed = await real.compute(providerId, months);
+        async compute(months) {
+          computeCalls.push({ providerId: tx.providerId, months });
+          const computed = await real.compute(months);
           for (const resolve of computedWaiters.splice(0)) resolve();
           // Slow refreshes hold their lock and transaction after the snapshot was taken, so a
           // test can commit a claim change between a refresh's reading and its writing.
@@ -55,9 +56,11 @@ export function analyticsHarness(
       };
     },
   });
-  const claims = createClaimsService({ claims: new ClaimsRepo(db), events, clock });
+  const claimsRepo = (tx: ProviderTx) => new ClaimsRepo(tx);
+  const claims = createClaimsService({ db, claims: claimsRepo, events, clock });
   const unhooked = createClaimsService({
-    claims: new ClaimsRepo(db),
+    db,
+    claims: claimsRepo,
     events: new EventBus(),
     clock,
   });

@@ -8,8 +8,7 @@ import { createServices, type Services } from '../src/services';
 import { silentLogger } from './analytics-harness';
 import type { TestDatabase } from './db';
 import { NO_LIMITS } from './no-limits';
-
-let signups = 0;
+import { type InProcessApp, signUp } from './sign-up';
 
 /** The real app on the file's database, through Supertest (after ready(), on app.server). */
 export function useApp(ctx: TestDatabase, options: AppOptions = {}) {
@@ -37,35 +36,12 @@ export function useApp(ctx: TestDatabase, options: AppOptions = {}) {
   return handle;
 }
 
-/** Signs a new physician up, then in; the returned agent carries the session cookie. */
-export async function signUp(
-  app: { http: () => supertest.Agent },
-  overrides: Record<string, string> = {},
-) {
-  signups += 1;
-  const credentials = {
-    email: `dr.${process.pid}.${signups}.${Date.now()}@example.ca`,
-    password: 'correct horse battery staple',
-    name: `Dr. Test ${signups}`,
-    billingNumber: `BN-${process.pid}-${signups}-${Date.now() % 100000}`,
-    ...overrides,
-  };
-  const agent = app.http();
-  const signup = await agent.post('/api/v1/auth/signup').send(credentials);
-  if (signup.status !== 202) throw new Error(`signup failed: ${signup.status} ${signup.text}`);
-  const response = await agent
-    .post('/api/v1/auth/login')
-    .send({ email: credentials.email, password: credentials.password });
-  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${response.text}`);
-  return { agent, credentials, providerId: response.body.providerId as string, response };
-}
-
 /**
  * Signs a new physician up and gives them two years of synthetic claims to today, inserted as
  * the owner, so that the claims triggers fire as in production.
  */
 export async function signUpWithClaims(
-  app: { http: () => supertest.Agent },
+  app: InProcessApp,
   ctx: TestDatabase,
   claims: { count: number; seed: number },
 ) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewAnalyticsCacheEntry } from '@meritum/shared';
+import type { CacheEntryValues } from '@meritum/shared';
 import type pg from 'pg';
 
 let sequence = 0;
@@ -24,18 +24,15 @@ export async function createProvider(
   return id;
 }
 
-/** A cache entry with sensible defaults: November 2026 claims_count of 1. */
-export function cacheEntry(
-  providerId: string,
-  overrides: Partial<NewAnalyticsCacheEntry> = {},
-): NewAnalyticsCacheEntry {
+/** A cache entry with sensible defaults: November 2026 claims_count of 1, at data version 0. */
+export function cacheEntry(overrides: Partial<CacheEntryValues> = {}): CacheEntryValues {
   return {
-    providerId,
     metricKey: 'claims_count',
     periodStart: '2026-11-01',
     periodEnd: '2026-11-30',
     dimensions: {},
     value: '1',
+    sourceVersion: '0',
     ...overrides,
   };
 }

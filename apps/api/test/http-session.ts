@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { SESSION_COOKIE } from '../src/plugins/sessions';
 
 /**
  * A client no other test is (IPv6's documentation prefix, 32 random bits in the /64 a limit
@@ -17,7 +16,10 @@ export interface HttpAnswer {
   body: unknown;
 }
 
-/** A physician signed up over HTTP against a listening app, holding the session cookie. */
+/**
+ * A physician signed up over HTTP against a listening app, holding the session cookie:
+ * `signUp(baseUrl)` (test/sign-up.ts).
+ */
 export interface HttpSession {
   providerId: string;
   /** The Cookie header this session sends. */
@@ -32,8 +34,6 @@ export interface HttpSession {
     options?: { body?: unknown; timeoutMs?: number },
   ) => Promise<HttpAnswer>;
 }
-
-let signups = 0;
 
 /** Plain fetch, so every request goes through the socket, the router and the real pool. */
 export async function httpRequest(
@@ -64,38 +64,5 @@ export async function httpRequest(
     ...(typeof code === 'string' ? { code } : {}),
     body,
     headers: response.headers,
-  };
-}
-
-/** Signs a new physician up over HTTP, then in, and returns their session. */
-export async function signUpOverHttp(baseUrl: string): Promise<HttpSession> {
-  signups += 1;
-  const email = `dr.http.${process.pid}.${signups}.${Date.now()}@example.ca`;
-  const password = 'correct horse battery staple';
-  const post = (path: string, body: object) =>
-    fetch(`${baseUrl}/api/v1/auth/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  const signup = await post('signup', {
-    email,
-    password,
-    name: `Dr. Http ${signups}`,
-    billingNumber: `HT-${process.pid}-${signups}-${Date.now() % 100_000}`,
-  });
-  if (signup.status !== 202)
-    throw new Error(`signup failed: ${signup.status} ${await signup.text()}`);
-  const login = await post('login', { email, password });
-  const text = await login.text();
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${text}`);
-  const line = login.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  if (!line) throw new Error('login set no session cookie');
-  const cookie = line.split(';')[0] as string;
-  return {
-    providerId: (JSON.parse(text) as { providerId: string }).providerId,
-    cookie,
-    request: (method, path, options = {}) =>
-      httpRequest(baseUrl, method, path, { ...options, cookie }),
   };
 }

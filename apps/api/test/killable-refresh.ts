@@ -40,12 +40,14 @@ export function killableRefresher(
             const written = await cache.bulkUpsert(entries);
             writes += 1;
             if (writes < options.pauseFrom) return written;
-            const { rows } = await tx.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`);
+            const { rows } = await tx.db.execute<{ pid: number }>(
+              sql`select pg_backend_pid() as pid`,
+            );
             paused.push({ pid: Number(rows[0]?.pid), written });
             for (const waiter of waiters) {
               if (paused.length >= waiter.count) waiter.resolve([...paused]);
             }
-            if (options.mode === 'sleeping') await tx.execute(sql`select pg_sleep(60)`);
+            if (options.mode === 'sleeping') await tx.db.execute(sql`select pg_sleep(60)`);
             else await released;
             return written;
           },

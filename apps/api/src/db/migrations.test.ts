@@ -3,8 +3,10 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/db';
 import { cacheEntry, createProvider, months } from '../../test/factories';
+import { scopedRepo } from '../../test/scoped';
 import { AnalyticsCacheRepo } from '../domains/analytics/repos/analytics-cache.repo';
 import { MIGRATIONS_FOLDER } from './migrate';
+import { withProviderScope } from './provider-scope';
 
 const ctx = useTestDatabase();
 
@@ -118,16 +120,16 @@ describe('analytics_cache storage', () => {
     const p = await createProvider(ctx.admin);
     const entries = months('2025-01', 24).flatMap((period) =>
       ['AHCIP', 'WCB'].map((claimType) =>
-        cacheEntry(p, { ...period, dimensions: { claim_type: claimType } }),
+        cacheEntry({ ...period, dimensions: { claim_type: claimType } }),
       ),
     );
-    await new AnalyticsCacheRepo(ctx.db).bulkUpsert(entries);
+    await scopedRepo(ctx.db, p, (tx) => new AnalyticsCacheRepo(tx)).bulkUpsert(entries);
 
-    const counts = await ctx.db.transaction(async (tx) => {
+    const counts = await withProviderScope(ctx.db, p, async (tx) => {
       await new AnalyticsCacheRepo(tx).bulkUpsert(
-        entries.map((e) => ({ ...e, value: '2', sourceVersion: 1 })),
+        entries.map((e) => ({ ...e, value: '2', sourceVersion: '1' })),
       );
-      const { rows } = await tx.execute<{ updated: string; hot: string }>(sql`
+      const { rows } = await tx.db.execute<{ updated: string; hot: string }>(sql`
         select pg_stat_get_xact_tuples_updated('analytics_cache'::regclass)::text as updated,
                pg_stat_get_xact_tuples_hot_updated('analytics_cache'::regclass)::text as hot`);
       return rows[0];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../test/analytics-harness';
 import { useTestDatabase } from '../../test/db';
 import { createProvider } from '../../test/factories';
+import { freshnessOf } from '../../test/scoped';
 import { createServices } from '../services';
 import { DEMO_PHYSICIANS, seedDemoData } from './demo-data';
 import { insertSyntheticClaims } from './synthetic-claims';
@@ -68,7 +69,7 @@ describe('demo data', () => {
         expect(seeded.median_days_to_payment).toBeLessThan(45);
 
         // Warmed: the first dashboard is served from the cache.
-        const status = await services.analytics.freshness.status(session.providerId);
+        const status = await freshnessOf(ctx.db, session.providerId);
         expect(status.cacheVersion).toBe(status.dataVersion);
         // Sign-up's own session was ended; only the login above holds one.
         const sessions = await ctx.admin.query(

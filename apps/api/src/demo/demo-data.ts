@@ -5,7 +5,6 @@ import type { Database } from '../db/client';
 import { withProviderScope } from '../db/provider-scope';
 import type { RefreshService } from '../domains/analytics/services/refresh.service';
 import { retentionWindow } from '../domains/analytics/services/retention';
-import { AuthRepo } from '../domains/auth/repos/auth.repo';
 import { createAccount } from '../domains/auth/services/auth.service';
 import { parseOrThrow } from '../lib/validate';
 import { insertSyntheticClaims } from './synthetic-claims';
@@ -80,7 +79,7 @@ export async function seedDemoData(deps: DemoDeps): Promise<boolean> {
 
 async function seedPhysician(tx: Database, physician: DemoPhysician, until: string) {
   const account = await createAccount(
-    new AuthRepo(tx),
+    tx,
     parseOrThrow(
       SignupRequest,
       {
@@ -96,7 +95,7 @@ async function seedPhysician(tx: Database, physician: DemoPhysician, until: stri
   if (!account) throw new Error(`demo physician ${physician.email} already exists`);
   const { providerId } = account;
   await withProviderScope(tx, providerId, (scoped) =>
-    insertSyntheticClaims(scoped, providerId, {
+    insertSyntheticClaims(scoped.db, providerId, {
       count: physician.claims,
       until,
       seed: physician.seed,

@@ -36,14 +36,6 @@ export class InvalidProviderIdError extends AppError {
   }
 }
 
-export class CrossProviderBatchError extends AppError {
-  constructor(providerIds: readonly string[]) {
-    super('CROSS_PROVIDER_BATCH', 'every entry of a batch must belong to the same provider', 400, {
-      providerIds,
-    });
-  }
-}
-
 export class UnknownProviderError extends AppError {
   constructor() {
     super('UNKNOWN_PROVIDER', 'no such provider', 404);

@@ -1,18 +1,20 @@
 import { z } from 'zod';
 import { Instant } from '../validation/primitives';
 
-/** GET /analytics/metrics: the session's raw cache rows. */
+/**
+ * GET /analytics/metrics: the session's cached figures, one per metric, month and dimension
+ * set. Not the table's rows: no row id, no provider id.
+ */
 export const MetricsResponse = z.object({
-  rows: z.array(
+  figures: z.array(
     z.object({
-      id: z.uuid(),
-      providerId: z.uuid(),
       metricKey: z.string(),
       periodStart: z.string(),
       periodEnd: z.string(),
       dimensions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
       /** An exact decimal string. */
       value: z.string(),
+      /** The physician's data version the figure was computed from. */
       sourceVersion: z.string(),
       computedAt: Instant,
     }),

@@ -1,6 +1,7 @@
 import type { Clock } from '@meritum/shared';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/client';
+import type { ProviderTx } from '../../db/provider-scope';
 import type { EventBus } from '../../lib/events';
 import { onClaimsChanged } from './hooks/claims-changed.hook';
 import { RefreshScheduler } from './hooks/refresh-scheduler';
@@ -10,6 +11,7 @@ import { DashboardRepo } from './repos/dashboard.repo';
 import { FreshnessRepo } from './repos/freshness.repo';
 import { StatementRepo } from './repos/statement.repo';
 import { StatementExportRepo } from './repos/statement-export.repo';
+import { createCachedFiguresService } from './services/cached-figures.service';
 import { createDashboardService } from './services/dashboard.service';
 import { RefreshService } from './services/refresh.service';
 import { createStatementService } from './services/statement.service';
@@ -26,15 +28,13 @@ export interface AnalyticsOptions {
   /** How long a statement may be exported without a re-run. Default 24. */
   statementMaxAgeHours?: number;
   /** Replaces the calculator (tests spy on it). */
-  calculator?: (tx: Database) => Pick<MetricsCalculator, 'compute'>;
+  calculator?: (tx: ProviderTx) => Pick<MetricsCalculator, 'compute'>;
 }
 
 /** The analytics domain, wired: what the routes, the hook and the nightly job use. */
 export function createAnalytics(options: AnalyticsOptions) {
   const { db, events, clock, logger } = options;
-  const calculator = options.calculator ?? ((tx: Database) => new MetricsCalculator(tx));
-  const cache = new AnalyticsCacheRepo(db);
-  const freshness = new FreshnessRepo(db);
+  const calculator = options.calculator ?? ((tx: ProviderTx) => new MetricsCalculator(tx));
   const refresher = new RefreshService({
     db,
     repos: (tx) => ({
@@ -50,7 +50,8 @@ export function createAnalytics(options: AnalyticsOptions) {
   });
   const stopHook = onClaimsChanged(events, scheduler);
   const dashboard = createDashboardService({
-    reads: new DashboardRepo(db),
+    db,
+    reads: (tx) => new DashboardRepo(tx),
     refresher,
     clock,
     logger,
@@ -75,8 +76,7 @@ export function createAnalytics(options: AnalyticsOptions) {
   });
   return {
     clock,
-    cache,
-    freshness,
+    figures: createCachedFiguresService(db),
     refresher,
     scheduler,
     dashboard,

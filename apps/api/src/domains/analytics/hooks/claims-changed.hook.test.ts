@@ -7,8 +7,10 @@ import { claimHistory, playHistories } from '../../../../test/claim-histories';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider } from '../../../../test/factories';
 import { asMetricMap, referenceMetrics } from '../../../../test/metrics-reference';
+import { freshnessOf, scopedRepo } from '../../../../test/scoped';
 import { withProviderScope } from '../../../db/provider-scope';
 import { MetricsCalculator } from '../metrics/metrics-calculator';
+import { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 
 const ctx = useTestDatabase();
 // Room for fast-check to shrink a failure to its smallest counterexample.
@@ -85,7 +87,6 @@ describe('claim-state-change hook', () => {
     'leaves the cache equal to a fresh computation and to the TypeScript reference, for random histories',
     async () => {
       const h = harness();
-      const fresh = new MetricsCalculator(ctx.db);
       await fc.assert(
         fc.asyncProperty(
           fc.array(claimHistory, { minLength: 1, maxLength: 10 }),
@@ -94,19 +95,20 @@ describe('claim-state-change hook', () => {
             await playHistories(h.claims, h.clock, p, histories);
             await h.analytics.scheduler.idle();
 
-            const cached = await h.analytics.cache.getMetrics(
+            const cached = await scopedRepo(
+              ctx.db,
               p,
-              [...STORED_METRIC_KEYS],
-              MONTHS[0] as string,
-              '2026-12-31',
+              (tx) => new AnalyticsCacheRepo(tx),
+            ).getMetrics([...STORED_METRIC_KEYS], MONTHS[0] as string, '2026-12-31');
+            const computed = await withProviderScope(ctx.db, p, (tx) =>
+              new MetricsCalculator(tx).compute(MONTHS),
             );
-            const computed = await fresh.compute(p, MONTHS);
             const finalClaims = await withProviderScope(ctx.db, p, (tx) =>
-              tx.select().from(claims).where(eq(claims.providerId, p)),
+              tx.db.select().from(claims).where(eq(claims.providerId, p)),
             );
             expect(asMetricMap(cached)).toEqual(asMetricMap(computed.entries));
             expect(asMetricMap(cached)).toEqual(referenceMetrics(finalClaims, MONTHS));
-            expect((await h.analytics.freshness.status(p)).dirtyMonths).toBe(0);
+            expect((await freshnessOf(ctx.db, p)).dirtyMonths).toBe(0);
           },
         ),
         { numRuns: 25 },

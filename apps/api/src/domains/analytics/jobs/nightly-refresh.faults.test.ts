@@ -3,6 +3,7 @@ import { silentLogger, useAnalyticsHarnesses } from '../../../../test/analytics-
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider, rowsOf } from '../../../../test/factories';
 import { backendsGone, killableRefresher } from '../../../../test/killable-refresh';
+import { freshnessOf } from '../../../../test/scoped';
 import { createAppPool, createDatabase, JOBS_ROLE } from '../../../db/client';
 import { runNightlyRefresh } from './nightly-refresh.job';
 
@@ -14,7 +15,7 @@ const PROVIDERS = 6;
 const KILLED_RUN = 'meritum-test-nightly-killed';
 
 const claim = (dateOfService: string) => ({
-  claimType: 'AHCIP',
+  claimType: 'AHCIP' as const,
   healthServiceCode: '03.03A',
   dateOfService,
   feeSubmitted: '42.00',
@@ -81,7 +82,7 @@ describe('a nightly run killed midway', () => {
     const partial: string[] = [];
     for (const p of providers) {
       const rows = await rowsOf(ctx.admin, p);
-      const status = await h.analytics.freshness.status(p);
+      const status = await freshnessOf(ctx.db, p);
       if (JSON.stringify(rows) === JSON.stringify(before.get(p))) untouched.push(p);
       else if (status.cacheVersion === status.dataVersion && status.dirtyMonths === 0) {
         refreshed.push(p);
@@ -112,7 +113,7 @@ describe('a nightly run killed midway', () => {
       busy: 0,
     });
     for (const p of providers) {
-      const status = await h.analytics.freshness.status(p);
+      const status = await freshnessOf(ctx.db, p);
       expect(status).toMatchObject({ cacheVersion: status.dataVersion, dirtyMonths: 0 });
     }
     // Those the killed run finished are current: the next run leaves them as they were.

@@ -7,6 +7,8 @@ import {
 } from '../../../../test/analytics-harness';
 import { useTestDatabase } from '../../../../test/db';
 import { cacheEntry, createProvider, rowsOf } from '../../../../test/factories';
+import { freshnessOf, scopedRepo } from '../../../../test/scoped';
+import { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 import { NIGHTLY_LOCK_KEY, runNightlyRefresh } from './nightly-refresh.job';
 
 // The nightly job lists every provider: this file keeps a database of its own.
@@ -24,7 +26,7 @@ function nightly(h: ReturnType<typeof analyticsHarness>) {
 }
 
 const newClaim = {
-  claimType: 'AHCIP',
+  claimType: 'AHCIP' as const,
   healthServiceCode: '03.03A',
   dateOfService: '2026-10-02',
   feeSubmitted: '42.00',
@@ -42,8 +44,8 @@ describe('nightly refresh', () => {
     }
     // A change whose hook never ran, and a row older than the window (before December 2024).
     await h.unhooked.create(changed, { ...newClaim, dateOfService: '2026-09-09' });
-    await h.analytics.cache.bulkUpsert([
-      cacheEntry(current, { periodStart: '2024-11-01', periodEnd: '2024-11-30', value: '7' }),
+    await scopedRepo(ctx.db, current, (tx) => new AnalyticsCacheRepo(tx)).bulkUpsert([
+      cacheEntry({ periodStart: '2024-11-01', periodEnd: '2024-11-30', value: '7' }),
     ]);
     const calls = h.computeCalls.length;
 
@@ -57,7 +59,7 @@ describe('nightly refresh', () => {
     expect((await rowsOf(ctx.admin, current)).some((r) => r.period_start === '2024-11-01')).toBe(
       true,
     );
-    expect((await h.analytics.freshness.status(changed)).dirtyMonths).toBe(0);
+    expect((await freshnessOf(ctx.db, changed)).dirtyMonths).toBe(0);
   });
 
   it('recomputes the dirty months before the window with it, never the other stored ones', async () => {

@@ -7,6 +7,7 @@ import { claimHistory, playHistories } from '../../../../test/claim-histories';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider } from '../../../../test/factories';
 import { asMetricMap, referenceMetrics } from '../../../../test/metrics-reference';
+import type { Database } from '../../../db/client';
 import { withProviderScope } from '../../../db/provider-scope';
 import { EventBus } from '../../../lib/events';
 import { ClaimsRepo } from '../../claims/repos/claims.repo';
@@ -22,7 +23,8 @@ function claimsService() {
   let now = new Date();
   const clock = { now: () => now, set: (at: Date) => (now = at) };
   const service = createClaimsService({
-    claims: new ClaimsRepo(ctx.db),
+    db: ctx.db,
+    claims: (tx) => new ClaimsRepo(tx),
     events: new EventBus(),
     clock,
   });
@@ -31,8 +33,12 @@ function claimsService() {
 
 const claimsOf = (providerId: string) =>
   withProviderScope(ctx.db, providerId, (tx) =>
-    tx.select().from(claims).where(eq(claims.providerId, providerId)),
+    tx.db.select().from(claims).where(eq(claims.providerId, providerId)),
   );
+
+/** The provider's figures for `months`, computed in a unit of work of its own. */
+const compute = (providerId: string, months: readonly string[], database: Database = ctx.db) =>
+  withProviderScope(database, providerId, (tx) => new MetricsCalculator(tx).compute(months));
 
 describe('MetricsCalculator', () => {
   it('computes every v1 metric under every dimension set for a worked example', async () => {
@@ -75,10 +81,7 @@ describe('MetricsCalculator', () => {
       },
     ]);
 
-    const { entries, sourceVersion } = await new MetricsCalculator(ctx.db).compute(p, [
-      '2026-03-01',
-      '2026-04-01',
-    ]);
+    const { entries, sourceVersion } = await compute(p, ['2026-03-01', '2026-04-01']);
     const got = asMetricMap(entries);
 
     expect(sourceVersion).toBe('9');
@@ -121,8 +124,6 @@ describe('MetricsCalculator', () => {
 
   it('reads claims and data version in one statement, so in one snapshot, rows or none', async () => {
     const p = await createProvider(ctx.admin);
-    const statements: string[] = [];
-    const logged = drizzle({ client: ctx.pool, logger: { logQuery: (q) => statements.push(q) } });
     const { service, clock } = claimsService();
     await playHistories(service, clock, p, [
       {
@@ -134,19 +135,30 @@ describe('MetricsCalculator', () => {
       },
     ]);
 
-    // A month with no metric rows (a draft only) is exactly when a second read slipped in.
-    const computed = await new MetricsCalculator(logged).compute(p, ['2026-05-01']);
+    // On a client of its own, the scope opens through Drizzle, whose logger then sees every
+    // statement (on the pool, BEGIN and SET LOCAL go behind Drizzle's back).
+    const client = await ctx.pool.connect();
+    const statements: string[] = [];
+    let computed: Awaited<ReturnType<typeof compute>>;
+    try {
+      const logged = drizzle({ client, logger: { logQuery: (q) => statements.push(q) } });
+      // A month with no metric rows (a draft only) is exactly when a second read slipped in.
+      computed = await compute(p, ['2026-05-01'], logged);
+    } finally {
+      client.release();
+    }
 
     expect(computed).toEqual({ sourceVersion: '1', entries: [] });
     const reads = statements.filter(
       (q) => !/^(begin|commit|set local app\.provider_id)/.test(q.trim()),
     );
+    expect(statements.some((q) => /^set local app\.provider_id/.test(q.trim()))).toBe(true);
     expect(reads).toHaveLength(1);
   });
 
   it('computes nothing for months without claims, and reads the version even then', async () => {
     const p = await createProvider(ctx.admin);
-    expect(await new MetricsCalculator(ctx.db).compute(p, ['2026-01-01'])).toEqual({
+    expect(await compute(p, ['2026-01-01'])).toEqual({
       sourceVersion: '0',
       entries: [],
     });
@@ -165,19 +177,18 @@ describe('MetricsCalculator', () => {
         steps: [{ to: 'submitted', at: new Date('2026-03-03T16:00:00Z') }],
       },
     ]);
-    expect((await new MetricsCalculator(ctx.db).compute(mine, MONTHS)).entries).toEqual([]);
+    expect((await compute(mine, MONTHS)).entries).toEqual([]);
   });
 
   it(
     'equals the plain-TypeScript reference for random claim histories',
     async () => {
-      const calculator = new MetricsCalculator(ctx.db);
       await fc.assert(
         fc.asyncProperty(fc.array(claimHistory, { maxLength: 12 }), async (histories) => {
           const p = await createProvider(ctx.admin);
           const { service, clock } = claimsService();
           await playHistories(service, clock, p, histories);
-          const { entries } = await calculator.compute(p, MONTHS);
+          const { entries } = await compute(p, MONTHS);
           expect(asMetricMap(entries)).toEqual(referenceMetrics(await claimsOf(p), MONTHS));
         }),
         { numRuns: 40 },

@@ -1,14 +1,14 @@
 import {
   addMonths,
   BUSINESS_TIME_ZONE,
+  type CacheEntryValues,
   firstOfMonth,
   lastOfMonth,
-  type NewAnalyticsCacheEntry,
+  type MetricKey,
   parseDate,
 } from '@meritum/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client';
-import { withProviderScope } from '../../../db/provider-scope';
+import type { ProviderTx } from '../../../db/provider-scope';
 import {
   type DimensionSet,
   METRIC_DEFINITIONS,
@@ -20,7 +20,7 @@ import {
 export interface ComputedMetrics {
   /** The provider's data version, read in the same snapshot as the claims. */
   sourceVersion: string;
-  entries: NewAnalyticsCacheEntry[];
+  entries: CacheEntryValues[];
 }
 
 type MetricRow = {
@@ -30,7 +30,7 @@ type MetricRow = {
   dimension: DimensionSet;
   claim_type: string | null;
   health_service_code: string | null;
-  metric_key: NewAnalyticsCacheEntry['metricKey'] | null;
+  metric_key: MetricKey | null;
   value: string;
 };
 
@@ -59,25 +59,24 @@ const MEASURE: Record<MetricMeasure, (filter: SQL) => SQL> = {
  * a commit in between would label old figures with its newer version.)
  */
 export class MetricsCalculator {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly tx: ProviderTx) {}
 
-  async compute(providerId: string, months: readonly string[]): Promise<ComputedMetrics> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const { rows } = await tx.execute<MetricRow>(
-        metricsQuery(providerId, [...new Set(months)].sort()),
-      );
-      // One statement, one snapshot: the version always comes back (left join), rows or none.
-      const sourceVersion = rows[0]?.source_version ?? '0';
-      const entries = rows
-        .filter((row): row is MetricRowOf => row.metric_key !== null)
-        .map((row) => toEntry(providerId, sourceVersion, row));
-      return { sourceVersion, entries };
-    });
+  /** The figures of the scope's provider for `months` (first days, 'YYYY-MM-DD'). */
+  async compute(months: readonly string[]): Promise<ComputedMetrics> {
+    const { rows } = await this.tx.db.execute<MetricRow>(
+      metricsQuery(this.tx.providerId, [...new Set(months)].sort()),
+    );
+    // One statement, one snapshot: the version always comes back (left join), rows or none.
+    const sourceVersion = rows[0]?.source_version ?? '0';
+    const entries = rows
+      .filter((row): row is MetricRowOf => row.metric_key !== null)
+      .map((row) => toEntry(sourceVersion, row));
+    return { sourceVersion, entries };
   }
 }
 
 /** A row that carries a metric (not only the version). */
-type MetricRowOf = MetricRow & { metric_key: NewAnalyticsCacheEntry['metricKey'] };
+type MetricRowOf = MetricRow & { metric_key: MetricKey };
 
 /** Code-level rows carry their claim type too, so that the AHCIP/WCB filter applies to them. */
 const DIMENSIONS_OF: Record<DimensionSet, (row: MetricRow) => Record<string, string>> = {
@@ -89,14 +88,9 @@ const DIMENSIONS_OF: Record<DimensionSet, (row: MetricRow) => Record<string, str
   }),
 };
 
-function toEntry(
-  providerId: string,
-  sourceVersion: string,
-  row: MetricRowOf,
-): NewAnalyticsCacheEntry {
+function toEntry(sourceVersion: string, row: MetricRowOf): CacheEntryValues {
   const { year, month } = parseDate(row.month);
   return {
-    providerId,
     metricKey: row.metric_key,
     periodStart: firstOfMonth(year, month),
     periodEnd: lastOfMonth(year, month),

@@ -1,19 +1,42 @@
-import type { NewAnalyticsCacheEntry } from '@meritum/shared';
+import type { CacheEntryValues } from '@meritum/shared';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { describe, expect, it, vi } from 'vitest';
 import { useTestDatabase } from '../../../../test/db';
 import { cacheEntry, createProvider, months, ownerQuery, rowsOf } from '../../../../test/factories';
-import {
-  CrossProviderBatchError,
-  InvalidProviderIdError,
-  UnknownProviderError,
-  ValidationError,
-} from '../../../lib/errors';
+import { scopedRepo } from '../../../../test/scoped';
+import type { Database } from '../../../db/client';
+import { postgresErrorCode } from '../../../db/postgres-errors';
+import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
+import { InvalidProviderIdError, UnknownProviderError } from '../../../lib/errors';
 import { AnalyticsCacheRepo } from './analytics-cache.repo';
 
 const ctx = useTestDatabase();
-const repo = () => new AnalyticsCacheRepo(ctx.db);
+/** The provider's cache, each call a unit of work of its own. */
+const repo = (providerId: string, database: Database = ctx.db) =>
+  scopedRepo(database, providerId, (tx) => new AnalyticsCacheRepo(tx));
 const provider = () => createProvider(ctx.admin);
+/** check_violation: a row a table constraint refuses. */
+const PG_CHECK_VIOLATION = '23514';
+
+/**
+ * Runs `work` in one unit of work for the provider, on a connection of its own whose Drizzle
+ * logger records every statement sent inside the scope (the pool path sends BEGIN and SET
+ * behind Drizzle's back, so it would record nothing).
+ */
+async function withSpiedScope<T>(
+  providerId: string,
+  work: (tx: ProviderTx, queries: string[]) => Promise<T>,
+): Promise<T> {
+  const client = await ctx.pool.connect();
+  try {
+    const queries: string[] = [];
+    const spied = drizzle({ client, logger: { logQuery: (q) => queries.push(q) } });
+    return await withProviderScope(spied, providerId, (tx) => work(tx, queries));
+  } finally {
+    client.release();
+  }
+}
 
 /** Sets computed_at behind the repository's back, relative to the database clock. */
 async function ageRow(providerId: string, metricKey: string, periodStart: string, minutes: number) {
@@ -26,21 +49,25 @@ async function ageRow(providerId: string, metricKey: string, periodStart: string
   );
 }
 
-describe('AnalyticsCacheRepo.upsertMetric', () => {
-  it('creates a new entry and returns it as stored', async () => {
+describe('AnalyticsCacheRepo: one entry written and read back', () => {
+  it('reads an entry back as stored: the scope’s provider, exact value, version as text', async () => {
     const p = await provider();
-    const entry = await repo().upsertMetric(
-      p,
-      'billed_amount',
+    const written = await repo(p).bulkUpsert([
+      cacheEntry({
+        metricKey: 'billed_amount',
+        dimensions: { claim_type: 'AHCIP' },
+        value: '1234.50',
+        sourceVersion: '7',
+      }),
+    ]);
+
+    expect(written).toBe(1);
+    const [entry, ...rest] = await repo(p).getMetrics(
+      ['billed_amount'],
       '2026-11-01',
       '2026-11-30',
-      { claim_type: 'AHCIP' },
-      '1234.50',
-      {
-        sourceVersion: 7,
-      },
     );
-
+    expect(rest).toEqual([]);
     expect(entry).toMatchObject({
       providerId: p,
       metricKey: 'billed_amount',
@@ -50,57 +77,38 @@ describe('AnalyticsCacheRepo.upsertMetric', () => {
       value: '1234.50',
       sourceVersion: '7',
     });
-    expect(entry.computedAt).toBeInstanceOf(Date);
+    expect(entry?.id).toEqual(expect.any(String));
+    expect(entry?.computedAt).toBeInstanceOf(Date);
     expect(await rowsOf(ctx.admin, p)).toHaveLength(1);
   });
 
-  it('updates an existing entry, changing its value and moving computed_at forward', async () => {
+  it('updates an existing entry in place, changing its value and moving computed_at forward', async () => {
     const p = await provider();
-    const first = await repo().upsertMetric(
-      p,
-      'paid_amount',
-      '2026-10-01',
-      '2026-10-31',
-      {},
-      '100.00',
-    );
+    const key = {
+      metricKey: 'paid_amount',
+      periodStart: '2026-10-01',
+      periodEnd: '2026-10-31',
+    } as const;
+    await repo(p).bulkUpsert([cacheEntry({ ...key, value: '100.00' })]);
+    const [first] = await repo(p).getMetrics(['paid_amount'], key.periodStart, key.periodEnd);
     // Two short transactions may start within the same millisecond (a JS Date's precision):
     // move the first stamp back a minute so that "forward" is unambiguous.
     await ageRow(p, 'paid_amount', '2026-10-01', 1);
     const [aged] = await rowsOf(ctx.admin, p);
-    const second = await repo().upsertMetric(
-      p,
-      'paid_amount',
-      '2026-10-01',
-      '2026-10-31',
-      {},
-      '250.25',
-    );
+    const written = await repo(p).bulkUpsert([cacheEntry({ ...key, value: '250.25' })]);
+    const [second] = await repo(p).getMetrics(['paid_amount'], key.periodStart, key.periodEnd);
 
-    expect(second.id).toBe(first.id);
-    expect(second.value).toBe('250.25');
-    expect(second.computedAt.getTime()).toBeGreaterThan(aged.computed_at.getTime());
+    expect(written).toBe(1);
+    expect(second?.id).toBe(first?.id);
+    expect(second?.value).toBe('250.25');
+    expect(second?.computedAt.getTime()).toBeGreaterThan(aged.computed_at.getTime());
     const rows = await rowsOf(ctx.admin, p);
     expect(rows).toHaveLength(1);
     expect(rows[0].value).toBe('250.25');
   });
 
-  it('treats omitted dimensions and {} as the same key: a NULL would never conflict', async () => {
+  it('treats a row stored without dimensions and one written with {} as the same key: a NULL would never conflict', async () => {
     const p = await provider();
-    await repo().bulkUpsert([
-      {
-        providerId: p,
-        metricKey: 'claims_count',
-        periodStart: '2026-11-01',
-        periodEnd: '2026-11-30',
-        value: '1',
-      },
-    ]);
-    await repo().upsertMetric(p, 'claims_count', '2026-11-01', '2026-11-30', {}, '2');
-
-    const rows = await rowsOf(ctx.admin, p);
-    expect(rows).toEqual([expect.objectContaining({ dimensions: {}, value: '2' })]);
-
     // The database itself: a NULL is refused, and an omitted column defaults to {}.
     await expect(
       ownerQuery(
@@ -118,109 +126,68 @@ describe('AnalyticsCacheRepo.upsertMetric', () => {
        values ($1, 'paid_count', '2026-11-01', '2026-11-30', 1, 0)`,
       [p],
     );
-    await repo().upsertMetric(p, 'paid_count', '2026-11-01', '2026-11-30', {}, '5');
-    expect((await rowsOf(ctx.admin, p)).filter((r) => r.metric_key === 'paid_count')).toEqual([
-      expect.objectContaining({ dimensions: {}, value: '5' }),
+    const written = await repo(p).bulkUpsert([cacheEntry({ metricKey: 'paid_count', value: '5' })]);
+
+    expect(written).toBe(1);
+    expect(await rowsOf(ctx.admin, p)).toEqual([
+      expect.objectContaining({ metric_key: 'paid_count', dimensions: {}, value: '5' }),
     ]);
   });
 
-  it('keeps string dimension values strings and dates as written, whatever the time zone', async () => {
+  it('keeps dimension values of every scalar type as written and dates as written, whatever the time zone', async () => {
     const p = await provider();
     // UTC+14: a date that went through a JS Date at local midnight would come back a day early.
     const zone = process.env.TZ;
     process.env.TZ = 'Pacific/Kiritimati';
-    const offsetMinutes = new Date(2026, 0, 1).getTimezoneOffset();
-    const entry = await repo().upsertMetric(
-      p,
-      'billed_amount',
-      '2026-03-01',
-      '2026-03-31',
-      {
-        health_service_code: '03.03A',
-        code: '0.1',
-        flag: true,
-        rank: 3,
-      },
-      '10',
-    );
+    let offsetMinutes: number;
+    let read: Awaited<ReturnType<AnalyticsCacheRepo['getMetrics']>>[number] | undefined;
+    try {
+      offsetMinutes = new Date(2026, 0, 1).getTimezoneOffset();
+      await repo(p).bulkUpsert([
+        cacheEntry({
+          metricKey: 'billed_amount',
+          periodStart: '2026-03-01',
+          periodEnd: '2026-03-31',
+          dimensions: { health_service_code: '03.03A', code: '0.1', flag: true, rank: 3 },
+          value: '10',
+        }),
+      ]);
+      [read] = await repo(p).getMetrics(['billed_amount'], '2026-03-01', '2026-03-31');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
 
-    expect(entry.dimensions).toEqual({
+    expect(offsetMinutes).toBe(-14 * 60); // the zone did change
+    expect(read?.dimensions).toEqual({
       code: '0.1',
       flag: true,
       health_service_code: '03.03A',
       rank: 3,
     });
-    const [read] = await repo().getMetrics(p, ['billed_amount'], '2026-03-01', '2026-03-31');
-    if (zone === undefined) delete process.env.TZ;
-    else process.env.TZ = zone;
-
-    expect(offsetMinutes).toBe(-14 * 60); // the zone did change
-    expect([entry.periodStart, entry.periodEnd]).toEqual(['2026-03-01', '2026-03-31']);
     expect([read?.periodStart, read?.periodEnd]).toEqual(['2026-03-01', '2026-03-31']);
+    const [stored] = await rowsOf(ctx.admin, p);
+    expect([stored.period_start, stored.period_end]).toEqual(['2026-03-01', '2026-03-31']);
   });
 
   it('refuses an unknown provider with UNKNOWN_PROVIDER, writing nothing', async () => {
     const ghost = '3f0e4b3c-8d9a-4b6e-9f1a-2c3d4e5f6a7b';
-    await expect(
-      repo().upsertMetric(ghost, 'claims_count', '2026-11-01', '2026-11-30', {}, '1'),
-    ).rejects.toBeInstanceOf(UnknownProviderError);
-    await expect(repo().bulkUpsert([cacheEntry(ghost)])).rejects.toMatchObject({
-      code: 'UNKNOWN_PROVIDER',
-    });
+    const attempt = repo(ghost).bulkUpsert([cacheEntry()]);
+    await expect(attempt).rejects.toBeInstanceOf(UnknownProviderError);
+    await expect(attempt).rejects.toMatchObject({ code: 'UNKNOWN_PROVIDER' });
     expect(await rowsOf(ctx.admin, ghost)).toEqual([]);
-  });
-
-  it('refuses bad input with a ValidationError and writes nothing', async () => {
-    const p = await provider();
-    const bad: Array<Parameters<AnalyticsCacheRepo['upsertMetric']>> = [
-      [p, 'no_such_metric', '2026-11-01', '2026-11-30', {}, '1'],
-      [p, 'claims_count', '2026-02-30', '2026-03-01', {}, '1'],
-      [p, 'claims_count', '2026-11-30', '2026-11-01', {}, '1'],
-      [p, 'claims_count', '2026-11-01', '2026-11-30', {}, 'NaN'],
-      [p, 'claims_count', '2026-11-01', '2026-11-30', {}, Number.POSITIVE_INFINITY],
-      [p, 'claims_count', '2026-11-01', '2026-11-30', {}, '1e5'],
-      [p, 'claims_count', '2026-11-01', '2026-11-30', { nested: { a: 1 } as never }, '1'],
-      [p, 'claims_count', '2026-11-01', '2026-11-30', ['x'] as never, '1'],
-      [p, 'claims_count', '2026-11-01', '2026-11-30', { 'Bad Key': 1 }, '1'],
-      [p, 'claims_count', '2026-11-01', '2026-11-30', {}, '1', { sourceVersion: -1 }],
-      [
-        p,
-        'claims_count',
-        '2026-11-01',
-        '2026-11-30',
-        {},
-        '1',
-        { sourceVersion: '9223372036854775808' },
-      ],
-      // Each of these would pass a weaker check and then fail inside PostgreSQL (a 500).
-      [p, 'claims_count', '0000-01-01', '0000-01-31', {}, '1'],
-      [
-        p,
-        'claims_count',
-        '2026-11-01',
-        '2026-11-30',
-        { a: 'é'.repeat(128), b: 'é'.repeat(128) },
-        '1',
-      ],
-    ];
-    for (const args of bad) {
-      await expect(repo().upsertMetric(...args), JSON.stringify(args)).rejects.toBeInstanceOf(
-        ValidationError,
-      );
-    }
-    expect(await rowsOf(ctx.admin, p)).toEqual([]);
   });
 });
 
 describe('AnalyticsCacheRepo.getMetrics', () => {
   async function seed() {
     const p = await provider();
-    const entries: NewAnalyticsCacheEntry[] = [];
+    const entries: CacheEntryValues[] = [];
     for (const period of months('2026-01', 4)) {
-      entries.push(cacheEntry(p, { ...period, metricKey: 'claims_count', value: '10' }));
-      entries.push(cacheEntry(p, { ...period, metricKey: 'billed_amount', value: '100.00' }));
+      entries.push(cacheEntry({ ...period, metricKey: 'claims_count', value: '10' }));
+      entries.push(cacheEntry({ ...period, metricKey: 'billed_amount', value: '100.00' }));
       entries.push(
-        cacheEntry(p, {
+        cacheEntry({
           ...period,
           metricKey: 'billed_amount',
           value: '60.00',
@@ -228,7 +195,7 @@ describe('AnalyticsCacheRepo.getMetrics', () => {
         }),
       );
       entries.push(
-        cacheEntry(p, {
+        cacheEntry({
           ...period,
           metricKey: 'billed_amount',
           value: '40.00',
@@ -236,7 +203,7 @@ describe('AnalyticsCacheRepo.getMetrics', () => {
         }),
       );
       entries.push(
-        cacheEntry(p, {
+        cacheEntry({
           ...period,
           metricKey: 'billed_amount',
           value: '5.00',
@@ -244,30 +211,30 @@ describe('AnalyticsCacheRepo.getMetrics', () => {
         }),
       );
     }
-    await repo().bulkUpsert(entries);
+    await repo(p).bulkUpsert(entries);
     return p;
   }
 
   it('returns only the requested metric keys', async () => {
     const p = await seed();
-    const rows = await repo().getMetrics(p, ['claims_count'], '2026-01-01', '2026-12-31');
+    const rows = await repo(p).getMetrics(['claims_count'], '2026-01-01', '2026-12-31');
     expect(rows).toHaveLength(4);
     expect(new Set(rows.map((r) => r.metricKey))).toEqual(new Set(['claims_count']));
   });
 
   it('returns only periods lying inside the window', async () => {
     const p = await seed();
-    const rows = await repo().getMetrics(p, ['claims_count'], '2026-02-01', '2026-03-31');
+    const rows = await repo(p).getMetrics(['claims_count'], '2026-02-01', '2026-03-31');
     expect(rows.map((r) => r.periodStart)).toEqual(['2026-02-01', '2026-03-01']);
 
     // A month that straddles either boundary is not inside the window.
-    const straddling = await repo().getMetrics(p, ['claims_count'], '2026-02-15', '2026-04-15');
+    const straddling = await repo(p).getMetrics(['claims_count'], '2026-02-15', '2026-04-15');
     expect(straddling.map((r) => r.periodStart)).toEqual(['2026-03-01']);
   });
 
   it('filters by dimension containment, so rows with extra keys still match', async () => {
     const p = await seed();
-    const rows = await repo().getMetrics(p, ['billed_amount'], '2026-01-01', '2026-01-31', {
+    const rows = await repo(p).getMetrics(['billed_amount'], '2026-01-01', '2026-01-31', {
       claim_type: 'AHCIP',
     });
     expect(rows.map((r) => r.dimensions)).toEqual(
@@ -281,50 +248,49 @@ describe('AnalyticsCacheRepo.getMetrics', () => {
 
   it('treats {} and undefined dimensions as no filter', async () => {
     const p = await seed();
-    const all = await repo().getMetrics(p, ['billed_amount'], '2026-01-01', '2026-01-31');
-    const empty = await repo().getMetrics(p, ['billed_amount'], '2026-01-01', '2026-01-31', {});
+    const all = await repo(p).getMetrics(['billed_amount'], '2026-01-01', '2026-01-31');
+    const empty = await repo(p).getMetrics(['billed_amount'], '2026-01-01', '2026-01-31', {});
     expect(all).toHaveLength(4);
     expect(empty).toEqual(all);
   });
 
   it('returns [] for empty metric keys without running a query', async () => {
     const p = await seed();
-    const queries: string[] = [];
-    const spied = drizzle({ client: ctx.pool, logger: { logQuery: (q) => queries.push(q) } });
-    expect(
-      await new AnalyticsCacheRepo(spied).getMetrics(p, [], '2026-01-01', '2026-12-31'),
-    ).toEqual([]);
-    expect(queries).toEqual([]);
-  });
-});
-
-describe('AnalyticsCacheRepo.getStaleEntries', () => {
-  it('returns exactly the entries older than the age, by the database clock', async () => {
-    const p = await provider();
-    const periods = months('2026-01', 3);
-    await repo().bulkUpsert(periods.map((period) => cacheEntry(p, period)));
-    await ageRow(p, 'claims_count', '2026-01-01', 120);
-    await ageRow(p, 'claims_count', '2026-02-01', 61);
-    await ageRow(p, 'claims_count', '2026-03-01', 59);
-
-    // The application's clock is irrelevant: a day ahead, the answer is the same.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.now() + 24 * 60 * 60 * 1000);
-    try {
-      const stale = await repo().getStaleEntries(p, 60);
-      expect(stale.map((r) => r.periodStart)).toEqual(['2026-01-01', '2026-02-01']);
-    } finally {
-      vi.useRealTimers();
-    }
-    expect(await repo().getStaleEntries(p, 0)).toHaveLength(3);
-    expect(await repo().getStaleEntries(p, 180)).toEqual([]);
+    await withSpiedScope(p, async (tx, queries) => {
+      const cache = new AnalyticsCacheRepo(tx);
+      const before = queries.length;
+      expect(await cache.getMetrics([], '2026-01-01', '2026-12-31')).toEqual([]);
+      expect(queries.slice(before)).toEqual([]);
+      // The spy does see the repository's statements: a real read is one query.
+      expect(await cache.getMetrics(['claims_count'], '2026-01-01', '2026-12-31')).toHaveLength(4);
+      expect(queries.slice(before)).toHaveLength(1);
+    });
   });
 
-  it('refuses negative and non-finite ages', async () => {
+  it('orders rows by metric key and then period, whatever the order they were written in', async () => {
     const p = await provider();
-    for (const age of [-1, Number.NaN, Number.POSITIVE_INFINITY, 1e300]) {
-      await expect(repo().getStaleEntries(p, age)).rejects.toBeInstanceOf(ValidationError);
-    }
+    const [jan, feb] = months('2026-01', 2) as [
+      ReturnType<typeof months>[number],
+      ReturnType<typeof months>[number],
+    ];
+    await repo(p).bulkUpsert([
+      cacheEntry({ ...feb, metricKey: 'paid_count' }),
+      cacheEntry({ ...feb, metricKey: 'claims_count' }),
+      cacheEntry({ ...jan, metricKey: 'paid_count' }),
+      cacheEntry({ ...jan, metricKey: 'claims_count' }),
+    ]);
+
+    const rows = await repo(p).getMetrics(
+      ['paid_count', 'claims_count'],
+      '2026-01-01',
+      '2026-02-28',
+    );
+    expect(rows.map((r) => `${r.metricKey} ${r.periodStart}`)).toEqual([
+      'claims_count 2026-01-01',
+      'claims_count 2026-02-01',
+      'paid_count 2026-01-01',
+      'paid_count 2026-02-01',
+    ]);
   });
 });
 
@@ -336,14 +302,14 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
       ReturnType<typeof months>[number],
       ReturnType<typeof months>[number],
     ];
-    await repo().bulkUpsert([
-      cacheEntry(p, { ...jan, value: '1' }),
-      cacheEntry(p, { ...feb, value: '2' }),
+    await repo(p).bulkUpsert([
+      cacheEntry({ ...jan, value: '1' }),
+      cacheEntry({ ...feb, value: '2' }),
     ]);
 
-    const written = await repo().bulkUpsert([
-      cacheEntry(p, { ...feb, value: '20' }),
-      cacheEntry(p, { ...mar, value: '30' }),
+    const written = await repo(p).bulkUpsert([
+      cacheEntry({ ...feb, value: '20' }),
+      cacheEntry({ ...mar, value: '30' }),
     ]);
 
     expect(written).toBe(2);
@@ -356,10 +322,10 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
 
   it('resolves duplicate keys inside one batch last-wins', async () => {
     const p = await provider();
-    const written = await repo().bulkUpsert([
-      cacheEntry(p, { value: '1' }),
-      cacheEntry(p, { value: '2', metricKey: 'paid_count' }),
-      cacheEntry(p, { value: '3' }),
+    const written = await repo(p).bulkUpsert([
+      cacheEntry({ value: '1' }),
+      cacheEntry({ value: '2', metricKey: 'paid_count' }),
+      cacheEntry({ value: '3' }),
     ]);
     expect(written).toBe(2);
     expect((await rowsOf(ctx.admin, p)).map((r) => [r.metric_key, r.value])).toEqual([
@@ -368,26 +334,56 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
     ]);
   });
 
-  it('treats {"a":1,"b":2} and {"b":2,"a":1} as one key', async () => {
+  it('treats {"a":1,"b":2} and {"b":2,"a":1} as one key, in one batch and across batches, the last one winning', async () => {
     const p = await provider();
-    await repo().bulkUpsert([
-      cacheEntry(p, { dimensions: { a: 1, b: 2 }, value: '1' }),
-      cacheEntry(p, { dimensions: { b: 2, a: 1 }, value: '2' }),
+    // In one batch: PostgreSQL would refuse to update one row twice, so they must dedupe in JS.
+    expect(
+      await repo(p).bulkUpsert([
+        cacheEntry({ dimensions: { a: 1, b: 2 }, value: '1' }),
+        cacheEntry({ dimensions: { b: 2, a: 1 }, value: '2' }),
+      ]),
+    ).toBe(1);
+    expect(await rowsOf(ctx.admin, p)).toEqual([
+      expect.objectContaining({ dimensions: { a: 1, b: 2 }, value: '2' }),
     ]);
-    await repo().upsertMetric(p, 'claims_count', '2026-11-01', '2026-11-30', { b: 2, a: 1 }, '3');
+    // The other order within a batch: still the last one, not the canonically spelled one.
+    expect(
+      await repo(p).bulkUpsert([
+        cacheEntry({ dimensions: { b: 2, a: 1 }, value: '3' }),
+        cacheEntry({ dimensions: { a: 1, b: 2 }, value: '4' }),
+      ]),
+    ).toBe(1);
+    expect((await rowsOf(ctx.admin, p)).map((r) => r.value)).toEqual(['4']);
+    // Across batches: the stored row is the conflict.
+    expect(await repo(p).bulkUpsert([cacheEntry({ dimensions: { b: 2, a: 1 }, value: '5' })])).toBe(
+      1,
+    );
 
     const rows = await rowsOf(ctx.admin, p);
-    expect(rows).toEqual([expect.objectContaining({ dimensions: { a: 1, b: 2 }, value: '3' })]);
+    expect(rows).toEqual([expect.objectContaining({ dimensions: { a: 1, b: 2 }, value: '5' })]);
+  });
+
+  it('keeps keys apart that differ only in a dimension value’s type or in one dimension more', async () => {
+    const p = await provider();
+    const written = await repo(p).bulkUpsert([
+      cacheEntry({ dimensions: { rank: 3 }, value: '1' }),
+      cacheEntry({ dimensions: { rank: '3' }, value: '2' }),
+      cacheEntry({ dimensions: { rank: 3, flag: true }, value: '3' }),
+      cacheEntry({ dimensions: {}, value: '4' }),
+    ]);
+
+    expect(written).toBe(4);
+    expect(await rowsOf(ctx.admin, p)).toHaveLength(4);
   });
 
   it('writes 100,000 rows in one call, past the 65,535 bind-parameter limit', async () => {
     const p = await provider();
     const periods = months('2025-01', 24);
-    const entries: NewAnalyticsCacheEntry[] = [];
+    const entries: CacheEntryValues[] = [];
     for (let code = 0; entries.length < 100_000; code++) {
       for (const period of periods) {
         entries.push(
-          cacheEntry(p, {
+          cacheEntry({
             ...period,
             dimensions: { health_service_code: `HSC${code}` },
             value: `${code}.25`,
@@ -397,7 +393,7 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
     }
     entries.length = 100_000;
 
-    expect(await repo().bulkUpsert(entries)).toBe(100_000);
+    expect(await repo(p).bulkUpsert(entries)).toBe(100_000);
     const { rows } = await ctx.admin.query(
       'select count(*)::int as n, sum(value)::text as total from analytics_cache where provider_id = $1',
       [p],
@@ -414,50 +410,139 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
 
   it('stamps every row of one call with the same computed_at: now() is the transaction start', async () => {
     const p = await provider();
-    await repo().bulkUpsert(months('2026-01', 12).map((period) => cacheEntry(p, period)));
+    await repo(p).bulkUpsert(months('2026-01', 12).map((period) => cacheEntry(period)));
     const stamps = new Set((await rowsOf(ctx.admin, p)).map((r) => r.computed_at.getTime()));
     expect(stamps.size).toBe(1);
   });
 
-  it('throws CROSS_PROVIDER_BATCH for entries of two providers and writes nothing', async () => {
-    const a = await provider();
-    const b = await provider();
-    const attempt = repo().bulkUpsert([cacheEntry(a), cacheEntry(b, { metricKey: 'paid_count' })]);
+  it('sends up to 10,000 rows as one JSON statement, and stages more with COPY before one upsert', async () => {
+    const p = await provider();
+    const batchOf = (size: number, value: string) =>
+      months('1900-01', 101)
+        .flatMap((period) =>
+          Array.from({ length: 100 }, (_, code) =>
+            cacheEntry({ ...period, dimensions: { code }, value }),
+          ),
+        )
+        .slice(0, size);
+    const inserts = (queries: string[]) =>
+      queries.filter((q) => q.startsWith('insert into "analytics_cache"'));
 
-    await expect(attempt).rejects.toBeInstanceOf(CrossProviderBatchError);
-    await expect(attempt).rejects.toMatchObject({ code: 'CROSS_PROVIDER_BATCH' });
-    expect(await rowsOf(ctx.admin, a)).toEqual([]);
-    expect(await rowsOf(ctx.admin, b)).toEqual([]);
+    await withSpiedScope(p, async (tx, queries) => {
+      expect(await new AnalyticsCacheRepo(tx).bulkUpsert(batchOf(10_000, '1'))).toBe(10_000);
+      expect(inserts(queries)).toHaveLength(1);
+      expect(inserts(queries)[0]).toContain('jsonb_to_recordset');
+    });
+    await withSpiedScope(p, async (tx, queries) => {
+      // The same 10,000 keys again (updated) and one new one: staged, then one upsert.
+      expect(await new AnalyticsCacheRepo(tx).bulkUpsert(batchOf(10_001, '2'))).toBe(10_001);
+      expect(inserts(queries)).toHaveLength(1);
+      expect(inserts(queries)[0]).toContain('analytics_cache_stage');
+      const { rows } = await tx.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from analytics_cache_stage`,
+      );
+      expect(rows[0]?.n).toBe(10_001);
+    });
+    const { rows } = await ctx.admin.query(
+      `select count(*)::int as n, count(*) filter (where value = 2)::int as updated
+         from analytics_cache where provider_id = $1`,
+      [p],
+    );
+    expect(rows[0]).toEqual({ n: 10_001, updated: 10_001 });
   });
 
-  it('writes all rows or none: one invalid entry fails the whole batch', async () => {
+  it('stages dimensions with backslashes, quotes, tabs, newlines and accents exactly, last duplicate winning', async () => {
     const p = await provider();
-    await repo().bulkUpsert([cacheEntry(p, { value: '1' })]);
+    const awkward = ['C:\\path\\x', 'say "hi"', 'tab\there', 'two\nlines', 'Łukasz Wójcik', '\\N'];
+    const filler = months('1900-01', 101).flatMap((period) =>
+      Array.from({ length: 100 }, (_, code) => cacheEntry({ ...period, dimensions: { code } })),
+    );
+    const special = awkward.map((label, i) =>
+      cacheEntry({ dimensions: { label, rank: i }, value: `${i}.00` }),
+    );
+    // The same keys again, their dimensions written in the other key order: these win.
+    const again = awkward.map((label, i) =>
+      cacheEntry({ dimensions: { rank: i, label }, value: `${i}.50` }),
+    );
+    expect(filler.length + special.length + again.length).toBeGreaterThan(10_000);
+    expect(await repo(p).bulkUpsert([...special, ...filler, ...again])).toBe(
+      filler.length + awkward.length,
+    );
+    const stored = await repo(p).getMetrics(['claims_count'], '2026-11-01', '2026-11-30');
+    expect(
+      stored
+        .filter((row) => 'label' in row.dimensions)
+        .map((row) => [row.dimensions.label, row.value])
+        .sort(),
+    ).toEqual(awkward.map((label, i) => [label, `${i}.50`]).sort());
+  });
+
+  it('writes all rows or none: one row PostgreSQL refuses fails the whole batch', async () => {
+    const p = await provider();
+    await repo(p).bulkUpsert([cacheEntry({ value: '1' })]);
+    // Nothing checks a batch in JS any more: the table's own constraint refuses the second row.
     const batch = [
-      cacheEntry(p, { value: '2' }),
-      cacheEntry(p, {
+      cacheEntry({ value: '2' }),
+      cacheEntry({
         metricKey: 'paid_count',
         periodStart: '2026-12-01',
         periodEnd: '2026-11-30',
       }),
     ];
 
-    await expect(repo().bulkUpsert(batch)).rejects.toBeInstanceOf(ValidationError);
-    expect((await rowsOf(ctx.admin, p)).map((r) => r.value)).toEqual(['1']);
+    const failure = await repo(p)
+      .bulkUpsert(batch)
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(postgresErrorCode(failure)).toBe(PG_CHECK_VIOLATION);
+    expect((await rowsOf(ctx.admin, p)).map((r) => [r.metric_key, r.value])).toEqual([
+      ['claims_count', '1'],
+    ]);
+  });
+
+  it('takes back what it wrote when a later statement of the same unit of work fails', async () => {
+    const p = await provider();
+    await repo(p).bulkUpsert([cacheEntry({ value: '1' })]);
+
+    await expect(
+      withProviderScope(ctx.db, p, async (tx) => {
+        const cache = new AnalyticsCacheRepo(tx);
+        expect(
+          await cache.bulkUpsert([
+            cacheEntry({ value: '2' }),
+            cacheEntry({ metricKey: 'paid_count', value: '3' }),
+          ]),
+        ).toBe(2);
+        // Visible inside the unit of work...
+        expect(
+          (await cache.getMetrics(['claims_count', 'paid_count'], '2026-11-01', '2026-11-30')).map(
+            (r) => r.value,
+          ),
+        ).toEqual(['2', '3']);
+        await tx.db.execute(sql`select 1 / 0`);
+      }),
+    ).rejects.toThrow();
+
+    // ...and gone with it.
+    expect((await rowsOf(ctx.admin, p)).map((r) => [r.metric_key, r.value])).toEqual([
+      ['claims_count', '1'],
+    ]);
   });
 
   it('rolls back the chunks already written when PostgreSQL fails a later one', async () => {
     const p = await provider();
     const [first] = months('1990-01', 1);
-    await repo().bulkUpsert([cacheEntry(p, { ...first, value: '1' })]);
+    await repo(p).bulkUpsert([cacheEntry({ ...first, value: '1' })]);
     // 10,000 valid rows fill the first statement; the poisoned row sorts last, into the second.
     const batch = months('1990-01', 100).flatMap((period) =>
       Array.from({ length: 100 }, (_, code) =>
-        cacheEntry(p, { ...period, dimensions: { code }, value: '2' }),
+        cacheEntry({ ...period, dimensions: { code }, value: '2' }),
       ),
     );
-    batch.push(cacheEntry(p, { ...first, value: '2' }));
-    batch.push(cacheEntry(p, { periodStart: '2099-12-01', periodEnd: '2099-12-31' }));
+    batch.push(cacheEntry({ ...first, value: '2' }));
+    batch.push(cacheEntry({ periodStart: '2099-12-01', periodEnd: '2099-12-31' }));
     const fn = `fail_poisoned_row_${p.replaceAll('-', '')}`;
     await ctx.admin.query(`
       create function ${fn}() returns trigger language plpgsql as $$
@@ -470,7 +555,7 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
       create trigger ${fn} before insert on analytics_cache
         for each row execute function ${fn}();`);
     try {
-      await expect(repo().bulkUpsert(batch)).rejects.toThrow();
+      await expect(repo(p).bulkUpsert(batch)).rejects.toThrow();
     } finally {
       await ctx.admin.query(`drop trigger ${fn} on analytics_cache; drop function ${fn}();`);
     }
@@ -487,10 +572,10 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
     );
     const batches = Array.from({ length: 6 }, (_, i) => {
       const order = i % 2 === 0 ? keys : [...keys].reverse();
-      return order.map((key) => cacheEntry(p, { ...key, value: String(i) }));
+      return order.map((key) => cacheEntry({ ...key, value: String(i) }));
     });
 
-    const written = await Promise.all(batches.map((batch) => repo().bulkUpsert(batch)));
+    const written = await Promise.all(batches.map((batch) => repo(p).bulkUpsert(batch)));
 
     expect(written).toEqual(batches.map(() => keys.length));
     expect(await rowsOf(ctx.admin, p)).toHaveLength(keys.length);
@@ -500,89 +585,161 @@ describe('AnalyticsCacheRepo.bulkUpsert', () => {
 describe('source_version ordering', () => {
   it('never replaces an entry with one computed from an older source_version', async () => {
     const p = await provider();
-    await repo().upsertMetric(p, 'paid_amount', '2026-11-01', '2026-11-30', {}, '500.00', {
-      sourceVersion: 10,
-    });
+    const paid = { metricKey: 'paid_amount' } as const;
+    await repo(p).bulkUpsert([cacheEntry({ ...paid, value: '500.00', sourceVersion: '10' })]);
+    const [before] = await rowsOf(ctx.admin, p);
 
-    const kept = await repo().upsertMetric(
-      p,
-      'paid_amount',
-      '2026-11-01',
-      '2026-11-30',
-      {},
-      '1.00',
-      { sourceVersion: 9 },
-    );
-    const bulkWritten = await repo().bulkUpsert([
-      cacheEntry(p, { metricKey: 'paid_amount', value: '2.00', sourceVersion: 3n }),
+    // 9 < 10 as numbers, though '9' > '10' as text; 3 is older still.
+    const olderByOne = await repo(p).bulkUpsert([
+      cacheEntry({ ...paid, value: '1.00', sourceVersion: '9' }),
+    ]);
+    const older = await repo(p).bulkUpsert([
+      cacheEntry({ ...paid, value: '2.00', sourceVersion: '3' }),
     ]);
 
-    expect(kept).toMatchObject({ value: '500.00', sourceVersion: '10' });
-    expect(bulkWritten).toBe(0);
-    expect((await rowsOf(ctx.admin, p)).map((r) => [r.value, r.source_version])).toEqual([
-      ['500.00', '10'],
-    ]);
+    expect([olderByOne, older]).toEqual([0, 0]);
+    // Kept whole: value, version and computed_at.
+    expect(await rowsOf(ctx.admin, p)).toEqual([before]);
+    expect(before).toMatchObject({ value: '500.00', source_version: '10' });
   });
 
   it('replaces an entry with one from the same or a newer source_version', async () => {
     const p = await provider();
-    await repo().upsertMetric(p, 'paid_amount', '2026-11-01', '2026-11-30', {}, '1.00', {
-      sourceVersion: '10',
-    });
-    const same = await repo().upsertMetric(
-      p,
-      'paid_amount',
-      '2026-11-01',
-      '2026-11-30',
-      {},
-      '2.00',
-      { sourceVersion: '10' },
-    );
-    const newer = await repo().bulkUpsert([
-      cacheEntry(p, { metricKey: 'paid_amount', value: '3.00', sourceVersion: '9007199254740993' }),
+    const paid = { metricKey: 'paid_amount' } as const;
+    await repo(p).bulkUpsert([cacheEntry({ ...paid, value: '1.00', sourceVersion: '10' })]);
+
+    const same = await repo(p).bulkUpsert([
+      cacheEntry({ ...paid, value: '2.00', sourceVersion: '10' }),
+    ]);
+    expect(same).toBe(1);
+    expect((await rowsOf(ctx.admin, p)).map((r) => [r.value, r.source_version])).toEqual([
+      ['2.00', '10'],
+    ]);
+    // Past 2^53: compared as bigint, never as a JS number.
+    const newer = await repo(p).bulkUpsert([
+      cacheEntry({ ...paid, value: '3.00', sourceVersion: '9007199254740993' }),
+    ]);
+    const notNewer = await repo(p).bulkUpsert([
+      cacheEntry({ ...paid, value: '4.00', sourceVersion: '9007199254740992' }),
     ]);
 
-    expect(same.value).toBe('2.00');
-    expect(newer).toBe(1);
+    expect([newer, notNewer]).toEqual([1, 0]);
     expect((await rowsOf(ctx.admin, p)).map((r) => [r.value, r.source_version])).toEqual([
       ['3.00', '9007199254740993'],
     ]);
   });
+
+  it('decides row by row in one batch: newer rows are written, older ones kept and not counted', async () => {
+    const p = await provider();
+    const [jan, feb, mar] = months('2026-01', 3) as [
+      ReturnType<typeof months>[number],
+      ReturnType<typeof months>[number],
+      ReturnType<typeof months>[number],
+    ];
+    await repo(p).bulkUpsert([
+      cacheEntry({ ...jan, value: '1', sourceVersion: '5' }),
+      cacheEntry({ ...feb, value: '1', sourceVersion: '5' }),
+    ]);
+
+    const written = await repo(p).bulkUpsert([
+      cacheEntry({ ...jan, value: '2', sourceVersion: '4' }),
+      cacheEntry({ ...feb, value: '2', sourceVersion: '6' }),
+      cacheEntry({ ...mar, value: '2', sourceVersion: '4' }),
+    ]);
+
+    expect(written).toBe(2);
+    expect(
+      (await rowsOf(ctx.admin, p)).map((r) => [r.period_start, r.value, r.source_version]),
+    ).toEqual([
+      ['2026-01-01', '1', '5'],
+      ['2026-02-01', '2', '6'],
+      ['2026-03-01', '2', '4'],
+    ]);
+  });
 });
 
-describe('AnalyticsCacheRepo.deleteExpiredEntries', () => {
-  it("removes only that provider's rows ending before the date and returns the count", async () => {
+describe('AnalyticsCacheRepo.deleteSuperseded', () => {
+  it('deletes the rows of the given months computed from an older version, and counts them', async () => {
     const p = await provider();
-    const other = await provider();
-    const periods = months('2024-09', 6); // Sep 2024 .. Feb 2025
-    await repo().bulkUpsert(periods.map((period) => cacheEntry(p, period)));
-    await repo().bulkUpsert(periods.map((period) => cacheEntry(other, period)));
-
-    // Rows ending on the cut-off day itself stay: only period_end < cut-off goes.
-    expect(await repo().deleteExpiredEntries(p, '2024-11-30')).toBe(2);
-    expect((await rowsOf(ctx.admin, p)).map((r) => r.period_end)).toEqual([
-      '2024-11-30',
-      '2024-12-31',
-      '2025-01-31',
-      '2025-02-28',
+    const [jan, feb, mar] = months('2026-01', 3) as [
+      ReturnType<typeof months>[number],
+      ReturnType<typeof months>[number],
+      ReturnType<typeof months>[number],
+    ];
+    await repo(p).bulkUpsert([
+      // January: one row the refresh rewrote (10), one it did not (9, gone from the claims).
+      cacheEntry({ ...jan, value: '1', sourceVersion: '10' }),
+      cacheEntry({ ...jan, dimensions: { claim_type: 'WCB' }, value: '1', sourceVersion: '9' }),
+      // February: newer than the refresh (a concurrent write that got there first): kept.
+      cacheEntry({ ...feb, value: '1', sourceVersion: '11' }),
+      cacheEntry({ ...feb, metricKey: 'paid_count', value: '1', sourceVersion: '2' }),
+      // March: not among the months: kept whatever its version.
+      cacheEntry({ ...mar, value: '1', sourceVersion: '0' }),
     ]);
-    expect(await rowsOf(ctx.admin, other)).toHaveLength(6);
+
+    // '9' and '2' sort after '10' as text: compared as numbers, both are older.
+    const deleted = await repo(p).deleteSuperseded([jan.periodStart, feb.periodStart], '10');
+
+    expect(deleted).toBe(2);
+    expect(
+      (await rowsOf(ctx.admin, p)).map((r) => [r.metric_key, r.period_start, r.source_version]),
+    ).toEqual([
+      ['claims_count', '2026-01-01', '10'],
+      ['claims_count', '2026-02-01', '11'],
+      ['claims_count', '2026-03-01', '0'],
+    ]);
   });
 
-  it('takes a Date as its calendar date in Edmonton, not in UTC', async () => {
+  it('matches a month by its first day only: rows of other periods overlapping it stay', async () => {
     const p = await provider();
-    await repo().bulkUpsert(months('2026-10', 2).map((period) => cacheEntry(p, period)));
+    await repo(p).bulkUpsert([
+      cacheEntry({ periodStart: '2026-11-01', periodEnd: '2026-11-30', sourceVersion: '1' }),
+      cacheEntry({ periodStart: '2026-10-01', periodEnd: '2026-12-31', sourceVersion: '1' }),
+      cacheEntry({ periodStart: '2026-11-15', periodEnd: '2026-11-15', sourceVersion: '1' }),
+    ]);
 
-    // 05:30 UTC on 1 December is still 30 November (22:30) in Edmonton: October's row goes,
-    // November's (ending 30 November) stays.
-    expect(await repo().deleteExpiredEntries(p, new Date('2026-12-01T05:30:00Z'))).toBe(1);
-    expect((await rowsOf(ctx.admin, p)).map((r) => r.period_end)).toEqual(['2026-11-30']);
-    await expect(repo().deleteExpiredEntries(p, new Date('nope'))).rejects.toBeInstanceOf(
-      ValidationError,
-    );
-    await expect(repo().deleteExpiredEntries(p, '2026-13-01')).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    expect(await repo(p).deleteSuperseded(['2026-11-01'], '2')).toBe(1);
+    expect((await rowsOf(ctx.admin, p)).map((r) => [r.period_start, r.period_end])).toEqual([
+      ['2026-10-01', '2026-12-31'],
+      ['2026-11-15', '2026-11-15'],
+    ]);
+  });
+
+  it('deletes nothing and runs no query for no months', async () => {
+    const p = await provider();
+    await repo(p).bulkUpsert([cacheEntry({ sourceVersion: '1' })]);
+
+    await withSpiedScope(p, async (tx, queries) => {
+      const before = queries.length;
+      expect(await new AnalyticsCacheRepo(tx).deleteSuperseded([], '2')).toBe(0);
+      expect(queries.slice(before)).toEqual([]);
+    });
+    expect(await rowsOf(ctx.admin, p)).toHaveLength(1);
+  });
+
+  it('leaves the rows a refresh has just written, in the same unit of work', async () => {
+    const p = await provider();
+    const [oct, nov] = months('2026-10', 2) as [
+      ReturnType<typeof months>[number],
+      ReturnType<typeof months>[number],
+    ];
+    await repo(p).bulkUpsert([
+      cacheEntry({ ...oct, value: '1', sourceVersion: '3' }),
+      cacheEntry({ ...nov, value: '1', sourceVersion: '3' }),
+      cacheEntry({ ...nov, metricKey: 'paid_count', value: '1', sourceVersion: '3' }),
+    ]);
+
+    // What RefreshService does: write the recomputed months, then drop what it did not rewrite.
+    const deleted = await withProviderScope(ctx.db, p, async (tx) => {
+      const cache = new AnalyticsCacheRepo(tx);
+      await cache.bulkUpsert([cacheEntry({ ...nov, value: '2', sourceVersion: '7' })]);
+      return cache.deleteSuperseded([oct.periodStart, nov.periodStart], '7');
+    });
+
+    expect(deleted).toBe(2);
+    expect(
+      (await rowsOf(ctx.admin, p)).map((r) => [r.metric_key, r.period_start, r.value]),
+    ).toEqual([['claims_count', '2026-11-01', '2']]);
   });
 });
 
@@ -594,47 +751,58 @@ describe('provider isolation', () => {
   ])(
     "keeps another provider's rows invisible and untouched through every method, %s",
     async (_, database) => {
-      const r = new AnalyticsCacheRepo(database());
       const mine = await provider();
       const theirs = await provider();
-      const theirEntries = months('2026-01', 3).map((period) =>
-        cacheEntry(theirs, { ...period, value: '999', dimensions: { claim_type: 'WCB' } }),
+      const r = repo(mine, database());
+      const periods = months('2026-01', 3);
+      const theirEntries = periods.map((period) =>
+        cacheEntry({ ...period, value: '999', dimensions: { claim_type: 'WCB' } }),
       );
-      await repo().bulkUpsert(theirEntries);
+      await repo(theirs).bulkUpsert([
+        ...theirEntries,
+        cacheEntry({ metricKey: 'paid_count', value: '999' }),
+      ]);
       await ageRow(theirs, 'claims_count', '2026-01-01', 600);
       const before = await rowsOf(ctx.admin, theirs);
 
       // Same keys, my provider: separate rows, never theirs.
-      await r.upsertMetric(
-        mine,
-        'claims_count',
-        '2026-01-01',
-        '2026-01-31',
-        { claim_type: 'WCB' },
-        '1',
+      expect(await r.bulkUpsert([{ ...(theirEntries[0] as CacheEntryValues), value: '1' }])).toBe(
+        1,
       );
-      await r.bulkUpsert(theirEntries.map((e) => ({ ...e, providerId: mine, value: '2' })));
-      const visible = await r.getMetrics(mine, ['claims_count'], '2000-01-01', '2100-12-31');
-      expect(visible.map((row) => [row.providerId, row.value])).toEqual(
-        visible.map(() => [mine, '2']),
-      );
-      expect(visible).toHaveLength(3);
       expect(
-        await r.getMetrics(mine, ['claims_count'], '2000-01-01', '2100-12-31', {
-          claim_type: 'WCB',
-        }),
+        await r.bulkUpsert(theirEntries.map((e) => ({ ...e, value: '2', sourceVersion: '1' }))),
+      ).toBe(3);
+      const visible = await r.getMetrics(
+        ['claims_count', 'paid_count'],
+        '2000-01-01',
+        '2100-12-31',
+      );
+      expect(visible.map((row) => [row.providerId, row.metricKey, row.value])).toEqual(
+        periods.map(() => [mine, 'claims_count', '2']),
+      );
+      expect(
+        await r.getMetrics(['claims_count'], '2000-01-01', '2100-12-31', { claim_type: 'WCB' }),
       ).toHaveLength(3);
-      expect(await r.getStaleEntries(mine, 60)).toEqual([]);
-      expect(await r.deleteExpiredEntries(mine, '2100-01-01')).toBe(3);
+      expect(await r.getMetrics(['paid_count'], '2000-01-01', '2100-12-31')).toEqual([]);
+      // Their rows are older than version 2 and in these months too: still not mine to delete.
+      expect(
+        await r.deleteSuperseded(
+          periods.map((period) => period.periodStart).concat('2026-11-01'),
+          '2',
+        ),
+      ).toBe(3);
+      expect(await rowsOf(ctx.admin, mine)).toEqual([]);
 
       expect(await rowsOf(ctx.admin, theirs)).toEqual(before);
     },
   );
 
-  it('throws before any SQL runs for a missing or malformed provider id', async () => {
-    const queries: string[] = [];
-    const spied = new AnalyticsCacheRepo(
-      drizzle({ client: ctx.pool, logger: { logQuery: (q) => queries.push(q) } }),
+  it('throws InvalidProviderIdError before any SQL runs for a missing or malformed provider id', async () => {
+    const database = drizzle({ client: ctx.pool });
+    const connect = vi.spyOn(ctx.pool, 'connect');
+    const query = vi.spyOn(ctx.pool, 'query');
+    const work = vi.fn((tx: ProviderTx) =>
+      new AnalyticsCacheRepo(tx).getMetrics(['claims_count'], '2026-01-01', '2026-01-31'),
     );
     const badIds = [
       undefined,
@@ -642,36 +810,36 @@ describe('provider isolation', () => {
       '',
       'not-a-uuid',
       "' or 1=1 --",
+      "00000000-0000-0000-0000-000000000000'; reset role; --",
       '00000000-0000-0000-0000-00000000000g',
       42,
     ];
 
-    for (const id of badIds as string[]) {
-      await expect(
-        spied.getMetrics(id, ['claims_count'], '2026-01-01', '2026-01-31'),
-      ).rejects.toBeInstanceOf(InvalidProviderIdError);
-      await expect(spied.getMetrics(id, [], '2026-01-01', '2026-01-31')).rejects.toBeInstanceOf(
-        InvalidProviderIdError,
-      );
-      await expect(
-        spied.upsertMetric(id, 'claims_count', '2026-01-01', '2026-01-31', {}, '1'),
-      ).rejects.toBeInstanceOf(InvalidProviderIdError);
-      await expect(spied.bulkUpsert([cacheEntry(id)])).rejects.toBeInstanceOf(
-        InvalidProviderIdError,
-      );
-      await expect(spied.getStaleEntries(id, 5)).rejects.toBeInstanceOf(InvalidProviderIdError);
-      await expect(spied.deleteExpiredEntries(id, '2026-01-01')).rejects.toBeInstanceOf(
-        InvalidProviderIdError,
-      );
+    try {
+      for (const id of badIds as string[]) {
+        await expect(withProviderScope(database, id, work), String(id)).rejects.toBeInstanceOf(
+          InvalidProviderIdError,
+        );
+      }
+      expect(work).not.toHaveBeenCalled();
+      expect(connect).not.toHaveBeenCalled();
+      expect(query).not.toHaveBeenCalled();
+
+      // The spies do see a scope that opens: a valid id takes a connection and runs the work.
+      expect(await withProviderScope(database, await provider(), work)).toEqual([]);
+      expect(work).toHaveBeenCalledTimes(1);
+      expect(connect).toHaveBeenCalled();
+    } finally {
+      connect.mockRestore();
+      query.mockRestore();
     }
-    expect(queries).toEqual([]);
   });
 });
 
 describe('row-level security, the second wall', () => {
   it('shows no rows to meritum_app without app.provider_id, even after a scoped transaction', async () => {
     const p = await provider();
-    await repo().bulkUpsert([cacheEntry(p)]);
+    await repo(p).bulkUpsert([cacheEntry()]);
     const client = await ctx.pool.connect();
     try {
       expect((await client.query('select current_user')).rows[0].current_user).toBe('meritum_app');
@@ -728,13 +896,11 @@ describe('exact values', () => {
   it('sums 0.10 a thousand times to exactly 100.00', async () => {
     const p = await provider();
     const periods = months('1990-01', 1000);
-    await repo().bulkUpsert(
-      periods.map((period) =>
-        cacheEntry(p, { ...period, metricKey: 'paid_amount', value: '0.10' }),
-      ),
+    await repo(p).bulkUpsert(
+      periods.map((period) => cacheEntry({ ...period, metricKey: 'paid_amount', value: '0.10' })),
     );
 
-    const rows = await repo().getMetrics(p, ['paid_amount'], '1990-01-01', '2100-12-31');
+    const rows = await repo(p).getMetrics(['paid_amount'], '1990-01-01', '2100-12-31');
     expect(rows).toHaveLength(1000);
     expect(rows.every((r) => r.value === '0.10')).toBe(true);
     const cents = rows.reduce((sum, r) => sum + BigInt(r.value.replace('.', '')), 0n);
@@ -749,16 +915,9 @@ describe('exact values', () => {
   it('returns a 30-digit numeric digit for digit', async () => {
     const p = await provider();
     const huge = '123456789012345678901234567890.12';
-    const stored = await repo().upsertMetric(
-      p,
-      'billed_amount',
-      '2026-11-01',
-      '2026-11-30',
-      {},
-      huge,
-    );
-    expect(stored.value).toBe(huge);
-    const [read] = await repo().getMetrics(p, ['billed_amount'], '2026-11-01', '2026-11-30');
+    await repo(p).bulkUpsert([cacheEntry({ metricKey: 'billed_amount', value: huge })]);
+    const [read] = await repo(p).getMetrics(['billed_amount'], '2026-11-01', '2026-11-30');
     expect(read?.value).toBe(huge);
+    expect((await rowsOf(ctx.admin, p)).map((r) => r.value)).toEqual([huge]);
   });
 });

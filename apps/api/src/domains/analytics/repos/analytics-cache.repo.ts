@@ -1,32 +1,39 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   type AnalyticsCacheEntry,
   analyticsCache,
-  edmontonDateString,
-  IsoDate,
-  MetricsQuery,
-  NewAnalyticsCacheEntry,
-  type ValidAnalyticsCacheEntry,
+  type CacheEntryValues,
+  type Dimensions,
+  type MetricKey,
 } from '@meritum/shared';
 import { and, asc, eq, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
-import { z } from 'zod';
-import type { Database } from '../../../db/client';
+import { from as copyFrom } from 'pg-copy-streams';
 import { PG_FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../../../db/postgres-errors';
-import { assertProviderId, withProviderScope } from '../../../db/provider-scope';
-import {
-  CrossProviderBatchError,
-  UnknownProviderError,
-  ValidationError,
-} from '../../../lib/errors';
-import { parseOrThrow } from '../../../lib/validate';
+import type { ProviderTx } from '../../../db/provider-scope';
+import { UnknownProviderError } from '../../../lib/errors';
 
-export type { AnalyticsCacheEntry, NewAnalyticsCacheEntry };
-export type DimensionFilter = Record<string, string | number | boolean>;
+export type { AnalyticsCacheEntry, CacheEntryValues };
 
 /**
- * Rows per INSERT statement in bulkUpsert. Each statement sends one JSON parameter, so the
- * 65,535 bind-parameter limit never applies; the chunk only bounds per-statement memory.
+ * Up to this many rows, bulkUpsert sends them as one JSON parameter of one INSERT (one round
+ * trip, no bind-parameter limit). Above it, it stages them with COPY into a temporary table
+ * and upserts from there: PostgreSQL takes COPY's text far faster than it parses JSON, which
+ * cost a 100,000-row batch about as much as the upsert itself (docs/benchmarks.md).
  */
-const BULK_CHUNK_ROWS = 10_000;
+const JSON_MAX_ROWS = 10_000;
+
+/**
+ * The staging table: this connection's own, emptied before each use and at commit. Created the
+ * first time a connection needs it; no row-level security applies to it, and nothing but the
+ * transaction that filled it reads it.
+ */
+const STAGE = 'analytics_cache_stage';
+const STAGE_SETUP = `create temp table if not exists ${STAGE} (
+    metric_key text not null, period_start date not null, period_end date not null,
+    dimensions jsonb not null, value numeric not null, source_version bigint not null,
+    ord integer not null
+  ) on commit delete rows; truncate ${STAGE}`;
 
 const t = analyticsCache;
 const conflictTarget = [t.providerId, t.metricKey, t.periodStart, t.periodEnd, t.dimensions];
@@ -43,224 +50,112 @@ const onConflict = {
   setWhere: sql`${t.sourceVersion} <= excluded.source_version`,
 };
 
-/** Up to a century: beyond it PostgreSQL's interval arithmetic overflows. */
-const MaxAgeMinutes = z
-  .number()
-  .finite()
-  .nonnegative()
-  .max(100 * 366 * 24 * 60);
-
 /**
- * The analytics cache: every method is scoped to one provider, by a WHERE clause on
- * provider_id and by row-level security (app.provider_id set for its transaction).
+ * The analytics cache of the scope's provider: every statement filters on its provider_id, and
+ * row-level security holds it to the same one. Arguments are typed and trusted: the boundary
+ * (a route's schema) or the service that computed them has checked them.
  */
 export class AnalyticsCacheRepo {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly tx: ProviderTx) {}
 
+  /**
+   * Rows whose metric is one of `metricKeys` and whose period lies inside [periodStart,
+   * periodEnd]; with dimensions, only rows whose dimensions contain them (`@>`).
+   */
   async getMetrics(
-    providerId: string,
-    metricKeys: string[],
+    metricKeys: readonly MetricKey[],
     periodStart: string,
     periodEnd: string,
-    dimensions?: DimensionFilter,
+    dimensions?: Dimensions,
   ): Promise<AnalyticsCacheEntry[]> {
-    assertProviderId(providerId);
-    const query = parseOrThrow(
-      MetricsQuery,
-      { providerId, metricKeys, periodStart, periodEnd, dimensions },
-      'metrics query',
-    );
-    if (query.metricKeys.length === 0) return [];
-
+    if (metricKeys.length === 0) return [];
     const filters: SQL[] = [
-      eq(t.providerId, providerId),
-      inArray(t.metricKey, query.metricKeys),
-      gte(t.periodStart, query.periodStart),
-      lte(t.periodEnd, query.periodEnd),
+      eq(t.providerId, this.tx.providerId),
+      inArray(t.metricKey, [...metricKeys]),
+      gte(t.periodStart, periodStart),
+      lte(t.periodEnd, periodEnd),
     ];
     // `@> '{}'` matches every row and jsonb_path_ops has no entries for `{}`: skip it.
-    if (query.dimensions && Object.keys(query.dimensions).length > 0) {
-      filters.push(sql`${t.dimensions} @> ${JSON.stringify(query.dimensions)}::jsonb`);
+    if (dimensions && Object.keys(dimensions).length > 0) {
+      filters.push(sql`${t.dimensions} @> ${JSON.stringify(dimensions)}::jsonb`);
     }
-    return withProviderScope(this.db, providerId, (tx) =>
-      tx
-        .select()
-        .from(t)
-        .where(and(...filters))
-        .orderBy(asc(t.metricKey), asc(t.periodStart), asc(t.periodEnd), asc(t.id)),
-    );
-  }
-
-  async upsertMetric(
-    providerId: string,
-    metricKey: string,
-    periodStart: string,
-    periodEnd: string,
-    dimensions: DimensionFilter,
-    value: string | number,
-    options: { sourceVersion?: bigint | number | string } = {},
-  ): Promise<AnalyticsCacheEntry> {
-    assertProviderId(providerId);
-    const entry = parseOrThrow(
-      NewAnalyticsCacheEntry,
-      { providerId, metricKey, periodStart, periodEnd, dimensions, value, ...options },
-      'cache entry',
-    );
-    return withProviderScope(this.db, entry.providerId, async (tx) => {
-      const [written] = await tx
-        .insert(t)
-        .values(entry)
-        .onConflictDoUpdate(onConflict)
-        .returning()
-        .catch(rethrowUnknownProvider);
-      if (written) return written;
-      // The stored row came from a newer data version and was kept: return it as stored.
-      const [stored] = await tx.select().from(t).where(keyEquals(entry));
-      if (!stored) throw new Error('analytics_cache row vanished during upsert');
-      return stored;
-    });
+    return this.tx.db
+      .select()
+      .from(t)
+      .where(and(...filters))
+      .orderBy(asc(t.metricKey), asc(t.periodStart), asc(t.periodEnd), asc(t.id));
   }
 
   /**
-   * Writes a provider's batch atomically and returns the rows written (inserted or updated;
-   * rows kept because they carry a newer source_version are not counted).
+   * Writes the entries in as few statements as the chunk size allows and returns the rows
+   * written (inserted or updated; rows kept because they carry a newer source_version are not
+   * counted). Within the scope's transaction: all of them or none.
    */
-  async bulkUpsert(entries: NewAnalyticsCacheEntry[]): Promise<number> {
-    if (!Array.isArray(entries)) throw new ValidationError('bulkUpsert takes an array of entries');
+  async bulkUpsert(entries: readonly CacheEntryValues[]): Promise<number> {
     if (entries.length === 0) return 0;
+    const rows =
+      entries.length <= JSON_MAX_ROWS ? recordsetOf(entries) : await this.staged(entries);
+    const result = await this.tx.db
+      .insert(t)
+      .select(latestPerKey(this.tx.providerId, rows))
+      .onConflictDoUpdate(onConflict)
+      .catch(rethrowUnknownProvider);
+    return result.rowCount ?? 0;
+  }
 
-    const providerId = singleProviderOf(entries);
-    const rows = dedupeAndSort(
-      parseOrThrow(z.array(NewAnalyticsCacheEntry), entries, 'cache entries'),
+  /** COPYs the rows into the staging table: the rows, as `latestPerKey` reads them. */
+  private async staged(rows: readonly CacheEntryValues[]): Promise<SQL> {
+    const { client } = this.tx;
+    await client.query(STAGE_SETUP);
+    const copy = client.query(
+      copyFrom(
+        `copy ${STAGE} (metric_key, period_start, period_end, dimensions, value, source_version, ord) from stdin`,
+      ),
     );
-
-    return withProviderScope(this.db, providerId, async (tx) => {
-      let written = 0;
-      for (let i = 0; i < rows.length; i += BULK_CHUNK_ROWS) {
-        const result = await tx
-          .insert(t)
-          .select(recordsetOf(providerId, rows.slice(i, i + BULK_CHUNK_ROWS)))
-          .onConflictDoUpdate(onConflict)
-          .catch(rethrowUnknownProvider);
-        written += result.rowCount ?? 0;
-      }
-      return written;
-    });
+    await pipeline(Readable.from(copyLines(rows)), copy);
+    return sql`${sql.identifier(STAGE)}`;
   }
 
   /**
-   * Rows computed more than `maxAgeMinutes` ago by the database clock (the statement's start,
-   * not the transaction's, should a caller's transaction be long), oldest first.
-   */
-  async getStaleEntries(providerId: string, maxAgeMinutes: number): Promise<AnalyticsCacheEntry[]> {
-    assertProviderId(providerId);
-    const minutes = parseOrThrow(MaxAgeMinutes, maxAgeMinutes, 'maximum age in minutes');
-    return withProviderScope(this.db, providerId, (tx) =>
-      tx
-        .select()
-        .from(t)
-        .where(
-          and(
-            eq(t.providerId, providerId),
-            lt(
-              t.computedAt,
-              sql`statement_timestamp() - ${minutes}::double precision * interval '1 minute'`,
-            ),
-          ),
-        )
-        .orderBy(asc(t.computedAt), asc(t.id)),
-    );
-  }
-
-  /**
-   * Deletes the provider's rows in `months` (first days) computed from a version older than
+   * Deletes the rows in `months` (first days) computed from a version older than
    * `sourceVersion`: after a refresh has rewritten those months, what it did not rewrite is gone
    * from the claims, and a missing row means zero.
    */
-  async deleteSuperseded(
-    providerId: string,
-    months: string[],
-    sourceVersion: string,
-  ): Promise<number> {
-    assertProviderId(providerId);
+  async deleteSuperseded(months: readonly string[], sourceVersion: string): Promise<number> {
     if (months.length === 0) return 0;
-    const firstDays = parseOrThrow(z.array(IsoDate), months, 'months');
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const result = await tx
-        .delete(t)
-        .where(
-          and(
-            eq(t.providerId, providerId),
-            inArray(t.periodStart, firstDays),
-            lt(t.sourceVersion, sourceVersion),
-          ),
-        );
-      return result.rowCount ?? 0;
-    });
+    const result = await this.tx.db
+      .delete(t)
+      .where(
+        and(
+          eq(t.providerId, this.tx.providerId),
+          inArray(t.periodStart, [...months]),
+          lt(t.sourceVersion, sourceVersion),
+        ),
+      );
+    return result.rowCount ?? 0;
   }
-
-  /**
-   * Deletes the provider's rows whose period ended before `olderThan`: a 'YYYY-MM-DD' date,
-   * or a Date taken as its calendar date in America/Edmonton. Returns the count deleted.
-   */
-  async deleteExpiredEntries(providerId: string, olderThan: Date | string): Promise<number> {
-    assertProviderId(providerId);
-    const cutoff = parseOrThrow(IsoDate, toCutoffDate(olderThan), 'cut-off date');
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const result = await tx
-        .delete(t)
-        .where(and(eq(t.providerId, providerId), lt(t.periodEnd, cutoff)));
-      return result.rowCount ?? 0;
-    });
-  }
-}
-
-function keyEquals(entry: ValidAnalyticsCacheEntry): SQL | undefined {
-  return and(
-    eq(t.providerId, entry.providerId),
-    eq(t.metricKey, entry.metricKey),
-    eq(t.periodStart, entry.periodStart),
-    eq(t.periodEnd, entry.periodEnd),
-    sql`${t.dimensions} = ${JSON.stringify(entry.dimensions)}::jsonb`,
-  );
-}
-
-/** The batch's one provider id; a batch that mixes providers writes nothing. */
-function singleProviderOf(entries: readonly NewAnalyticsCacheEntry[]): string {
-  const providerIds = new Set(
-    entries.map((entry) =>
-      typeof entry?.providerId === 'string' ? entry.providerId.toLowerCase() : entry?.providerId,
-    ),
-  );
-  if (providerIds.size > 1) throw new CrossProviderBatchError([...providerIds].map(String));
-  const [providerId] = providerIds;
-  assertProviderId(providerId);
-  return providerId;
 }
 
 /**
- * One row per cache key, the last one winning, in key order. PostgreSQL refuses to update a
- * row twice in one INSERT ... ON CONFLICT, and a fixed order keeps concurrent batches over
- * overlapping keys from deadlocking. Dimensions were canonicalised (keys sorted) when parsed.
+ * One row per cache key, the last one of the batch winning, in key order: PostgreSQL refuses to
+ * update a row twice in one INSERT ... ON CONFLICT, and a fixed order keeps concurrent batches
+ * over overlapping keys from deadlocking. jsonb equality ignores key order, so `{a,b}` and
+ * `{b,a}` are one key here as in the unique index. `rows` has the staging table's columns, in its order.
  */
-function dedupeAndSort(entries: ValidAnalyticsCacheEntry[]): ValidAnalyticsCacheEntry[] {
-  const byKey = new Map<string, ValidAnalyticsCacheEntry>();
-  for (const entry of entries) {
-    const dimensions = JSON.stringify(entry.dimensions);
-    byKey.set(
-      `${entry.metricKey}\u0000${entry.periodStart}\u0000${entry.periodEnd}\u0000${dimensions}`,
-      entry,
-    );
-  }
-  return [...byKey.keys()].sort().map((key) => byKey.get(key) as ValidAnalyticsCacheEntry);
+function latestPerKey(providerId: string, rows: SQL): SQL {
+  return sql`
+    select distinct on (r.metric_key, r.period_start, r.period_end, r.dimensions)
+           gen_random_uuid(), ${providerId}::uuid, r.metric_key, r.period_start, r.period_end,
+           r.dimensions, r.value, r.source_version, now()
+    from ${rows} as r(metric_key, period_start, period_end, dimensions, value, source_version, ord)
+    order by r.metric_key, r.period_start, r.period_end, r.dimensions, r.ord desc`;
 }
 
 /**
- * The rows as a SELECT over jsonb_to_recordset() of one JSON parameter: one statement whatever
- * the row count, far from the 65,535 bind-parameter limit. Its columns follow the table's
- * definition order, as insert().select() requires.
+ * The rows as jsonb_to_recordset() of one JSON parameter, numbered: one statement whatever the
+ * row count, far from the 65,535 bind-parameter limit.
  */
-function recordsetOf(providerId: string, rows: ValidAnalyticsCacheEntry[]): SQL {
+function recordsetOf(rows: readonly CacheEntryValues[]): SQL {
   const records = JSON.stringify(
     rows.map((row) => ({
       metric_key: row.metricKey,
@@ -271,20 +166,24 @@ function recordsetOf(providerId: string, rows: ValidAnalyticsCacheEntry[]): SQL 
       source_version: row.sourceVersion,
     })),
   );
-  return sql`
-    select gen_random_uuid(), ${providerId}::uuid, r.metric_key, r.period_start, r.period_end,
-           r.dimensions, r.value, r.source_version, now()
-    from jsonb_to_recordset(${records}::jsonb)
-      as r(metric_key text, period_start date, period_end date, dimensions jsonb,
-           value numeric, source_version bigint)`;
+  return sql`rows from (
+      jsonb_to_recordset(${records}::jsonb)
+        as (metric_key text, period_start date, period_end date, dimensions jsonb,
+            value numeric, source_version bigint)
+    ) with ordinality`;
 }
 
-function toCutoffDate(value: Date | string): string {
-  if (typeof value === 'string') return value;
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new ValidationError('cut-off must be a valid Date or a YYYY-MM-DD string');
+/** Lines of 1,000 rows in COPY's text format. Only the JSON needs escaping: its backslashes. */
+function* copyLines(rows: readonly CacheEntryValues[]): Generator<string> {
+  for (let i = 0; i < rows.length; i += 1_000) {
+    let text = '';
+    for (let k = i; k < Math.min(i + 1_000, rows.length); k++) {
+      const r = rows[k] as CacheEntryValues;
+      const dimensions = JSON.stringify(r.dimensions).replaceAll('\\', '\\\\');
+      text += `${r.metricKey}\t${r.periodStart}\t${r.periodEnd}\t${dimensions}\t${r.value}\t${r.sourceVersion}\t${k}\n`;
+    }
+    yield text;
   }
-  return edmontonDateString(value);
 }
 
 /** A foreign-key violation on insert means the provider row does not exist. */

@@ -1,15 +1,6 @@
-import {
-  type CacheFigure,
-  ClaimType,
-  IsoDate,
-  MAX_PERIOD_MONTHS,
-  STORED_METRIC_KEYS,
-} from '@meritum/shared';
+import { type CacheFigure, type ClaimType, STORED_METRIC_KEYS } from '@meritum/shared';
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
-import type { Database } from '../../../db/client';
-import { withProviderScope } from '../../../db/provider-scope';
-import { parseOrThrow } from '../../../lib/validate';
+import type { ProviderTx } from '../../../db/provider-scope';
 import {
   type FreshnessStatus,
   missingMonthsQuery,
@@ -17,14 +8,6 @@ import {
   statusQuery,
   toFreshnessStatus,
 } from './freshness.repo';
-
-const DashboardRead = z.strictObject({
-  start: IsoDate,
-  end: IsoDate,
-  claimType: ClaimType.optional(),
-});
-/** The months of one period, at most. */
-const MonthsToCheck = z.array(IsoDate).max(MAX_PERIOD_MONTHS);
 
 /**
  * What one dashboard request reads, in one statement: the provider's freshness and the period's
@@ -34,22 +17,20 @@ const MonthsToCheck = z.array(IsoDate).max(MAX_PERIOD_MONTHS);
  * is missing (`missingMonthsQuery`), from the same snapshot.
  */
 export class DashboardRepo {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly tx: ProviderTx) {}
 
   async read(
-    providerId: string,
     range: { start: string; end: string; claimType?: ClaimType | undefined },
-    check: readonly string[] = [],
+    months: readonly string[] = [],
   ): Promise<{ status: FreshnessStatus; rows: CacheFigure[]; missingMonths: string[] }> {
-    const { start, end, claimType } = parseOrThrow(DashboardRead, range, 'dashboard range');
-    const months = parseOrThrow(MonthsToCheck, check, 'months to check');
+    const { start, end, claimType } = range;
+    const { providerId } = this.tx;
     const dimensions = claimType
       ? sql`c.dimensions @> ${JSON.stringify({ claim_type: claimType })}::jsonb`
       : sql`(c.dimensions = '{}'::jsonb or c.dimensions ? 'health_service_code')`;
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const { rows } = await tx.execute<
-        StatusRow & { rows: Array<[string, string, object, string]>; missing_months: string[] }
-      >(sql`
+    const { rows } = await this.tx.db.execute<
+      StatusRow & { rows: Array<[string, string, object, string]>; missing_months: string[] }
+    >(sql`
         with status as (${statusQuery(providerId)})
         select status.*,
                (select coalesce(json_agg(json_build_array(c.metric_key, c.period_start, c.dimensions,
@@ -61,18 +42,17 @@ export class DashboardRepo {
                    and ${dimensions}) as rows,
                ${missingMonthsQuery(providerId, months)} as missing_months
         from status`);
-      const row = rows[0];
-      return {
-        status: toFreshnessStatus(row),
-        // Values travel as text inside the JSON: exact, never a float.
-        rows: (row?.rows ?? []).map(([metricKey, periodStart, dims, value]) => ({
-          metricKey,
-          periodStart,
-          dimensions: dims as CacheFigure['dimensions'],
-          value,
-        })),
-        missingMonths: row?.missing_months ?? [],
-      };
-    });
+    const row = rows[0];
+    return {
+      status: toFreshnessStatus(row),
+      // Values travel as text inside the JSON: exact, never a float.
+      rows: (row?.rows ?? []).map(([metricKey, periodStart, dims, value]) => ({
+        metricKey,
+        periodStart,
+        dimensions: dims as CacheFigure['dimensions'],
+        value,
+      })),
+      missingMonths: row?.missing_months ?? [],
+    };
   }
 }

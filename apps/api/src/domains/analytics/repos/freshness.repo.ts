@@ -1,9 +1,8 @@
 import { analyticsDirtyMonths, analyticsRefreshState, BUSINESS_TIME_ZONE } from '@meritum/shared';
 import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client';
-import { withProviderScope } from '../../../db/provider-scope';
+import type { ProviderTx } from '../../../db/provider-scope';
 import { countedStates } from '../metrics/definitions';
-import { REFRESH_LOCK_NAMESPACE } from '../services/refresh-lock';
+import { REFRESH_LOCK_NAMESPACE } from './refresh-lock';
 
 /** Where a provider's cache stands against its claims. */
 export interface FreshnessStatus {
@@ -93,26 +92,28 @@ export function toFreshnessStatus(row: StatusRow | undefined): FreshnessStatus {
   };
 }
 
-/** Data versions, dirty months and refresh state: the bookkeeping of freshness. SQL only. */
+/** Data versions, dirty months and refresh state of the scope's provider: the bookkeeping of freshness. */
 export class FreshnessRepo {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly tx: ProviderTx) {}
 
-  async status(providerId: string): Promise<FreshnessStatus> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const { rows } = await tx.execute<StatusRow>(statusQuery(providerId));
-      return toFreshnessStatus(rows[0]);
-    });
+  /**
+   * Takes the provider's refresh lock for this transaction, if no other session holds it: one
+   * refresh per provider at a time, across instances. Whether it was taken.
+   */
+  async tryLockRefresh(): Promise<boolean> {
+    const { rows } = await this.tx.db.execute<{ locked: boolean }>(
+      sql`select pg_try_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}, hashtext(${this.tx.providerId})) as locked`,
+    );
+    return rows[0]?.locked === true;
   }
 
-  async dirtyMonths(providerId: string): Promise<string[]> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const rows = await tx
-        .select({ month: analyticsDirtyMonths.month })
-        .from(analyticsDirtyMonths)
-        .where(eq(analyticsDirtyMonths.providerId, providerId))
-        .orderBy(asc(analyticsDirtyMonths.month));
-      return rows.map((r) => r.month);
-    });
+  async dirtyMonths(): Promise<string[]> {
+    const rows = await this.tx.db
+      .select({ month: analyticsDirtyMonths.month })
+      .from(analyticsDirtyMonths)
+      .where(eq(analyticsDirtyMonths.providerId, this.tx.providerId))
+      .orderBy(asc(analyticsDirtyMonths.month));
+    return rows.map((r) => r.month);
   }
 
   /**
@@ -120,56 +121,45 @@ export class FreshnessRepo {
    * which update that row first, wait until then, so they never hold a dirty month this
    * transaction is about to delete.
    */
-  async holdVersion(providerId: string): Promise<void> {
-    await withProviderScope(this.db, providerId, (tx) =>
-      tx.execute(
-        sql`select 1 from provider_data_versions where provider_id = ${providerId} for share`,
-      ),
+  async holdVersion(): Promise<void> {
+    await this.tx.db.execute(
+      sql`select 1 from provider_data_versions where provider_id = ${this.tx.providerId} for share`,
     );
   }
 
   /** Forgets the months recomputed from `version`; a month dirtied later stays dirty. */
-  async consumeDirtyMonths(providerId: string, months: string[], version: string): Promise<number> {
+  async consumeDirtyMonths(months: readonly string[], version: string): Promise<number> {
     if (months.length === 0) return 0;
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const result = await tx
-        .delete(analyticsDirtyMonths)
-        .where(
-          and(
-            eq(analyticsDirtyMonths.providerId, providerId),
-            inArray(analyticsDirtyMonths.month, months),
-            lte(analyticsDirtyMonths.dirtyVersion, version),
-          ),
-        );
-      return result.rowCount ?? 0;
-    });
+    const result = await this.tx.db
+      .delete(analyticsDirtyMonths)
+      .where(
+        and(
+          eq(analyticsDirtyMonths.providerId, this.tx.providerId),
+          inArray(analyticsDirtyMonths.month, [...months]),
+          lte(analyticsDirtyMonths.dirtyVersion, version),
+        ),
+      );
+    return result.rowCount ?? 0;
   }
 
   /** Notes a finished refresh; the cache version only ever moves forward. */
-  async recordRefresh(providerId: string, version: string): Promise<void> {
-    await withProviderScope(this.db, providerId, (tx) =>
-      tx
-        .insert(analyticsRefreshState)
-        .values({ providerId, sourceVersion: version, refreshedAt: sql`now()`, refreshCount: 1 })
-        .onConflictDoUpdate({
-          target: analyticsRefreshState.providerId,
-          set: {
-            sourceVersion: sql`greatest(${analyticsRefreshState.sourceVersion}, excluded.source_version)`,
-            // The inserted row's now(): Citus takes only IMMUTABLE functions in DO UPDATE SET.
-            refreshedAt: sql`excluded.refreshed_at`,
-            refreshCount: sql`${analyticsRefreshState.refreshCount} + 1`,
-          },
-        }),
-    );
-  }
-
-  async refreshCount(providerId: string): Promise<number> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const [row] = await tx
-        .select({ count: analyticsRefreshState.refreshCount })
-        .from(analyticsRefreshState)
-        .where(eq(analyticsRefreshState.providerId, providerId));
-      return row?.count ?? 0;
-    });
+  async recordRefresh(version: string): Promise<void> {
+    await this.tx.db
+      .insert(analyticsRefreshState)
+      .values({
+        providerId: this.tx.providerId,
+        sourceVersion: version,
+        refreshedAt: sql`now()`,
+        refreshCount: 1,
+      })
+      .onConflictDoUpdate({
+        target: analyticsRefreshState.providerId,
+        set: {
+          sourceVersion: sql`greatest(${analyticsRefreshState.sourceVersion}, excluded.source_version)`,
+          // The inserted row's now(): Citus takes only IMMUTABLE functions in DO UPDATE SET.
+          refreshedAt: sql`excluded.refreshed_at`,
+          refreshCount: sql`${analyticsRefreshState.refreshCount} + 1`,
+        },
+      });
   }
 }

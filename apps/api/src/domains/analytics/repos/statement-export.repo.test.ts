@@ -2,18 +2,23 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider } from '../../../../test/factories';
+import { scopedRepo } from '../../../../test/scoped';
 import { newStatement } from '../../../../test/statement-factories';
 import type { StatementRow } from './statement.repo';
 import { StatementRepo } from './statement.repo';
 import { type NewStatementExport, StatementExportRepo } from './statement-export.repo';
 
 const ctx = useTestDatabase();
-const exportsRepo = () => new StatementExportRepo(ctx.db);
-const statements = () => new StatementRepo(ctx.db);
+const exportsRepo = (providerId: string) =>
+  scopedRepo(ctx.db, providerId, (tx) => new StatementExportRepo(tx));
+const statements = (providerId: string) =>
+  scopedRepo(ctx.db, providerId, (tx) => new StatementRepo(tx));
 
-function exportOf(statement: StatementRow, overrides: Partial<NewStatementExport> = {}) {
+function exportOf(
+  statement: StatementRow,
+  overrides: Partial<NewStatementExport> = {},
+): NewStatementExport {
   return {
-    providerId: statement.providerId,
     statementId: statement.id,
     statementSha256: statement.contentSha256,
     periodStart: statement.periodStart,
@@ -32,44 +37,48 @@ function exportOf(statement: StatementRow, overrides: Partial<NewStatementExport
 
 async function statementOf() {
   const providerId = await createProvider(ctx.admin);
-  return statements().save(newStatement(providerId));
+  return statements(providerId).save(newStatement(providerId));
 }
 
 describe('StatementExportRepo', () => {
   it('appends an export and lists a statement’s exports, newest first', async () => {
     const s = await statementOf();
-    const first = await exportsRepo().append(exportOf(s));
-    const second = await exportsRepo().append(
+    const first = await exportsRepo(s.providerId).append(exportOf(s));
+    const second = await exportsRepo(s.providerId).append(
       exportOf(s, { format: 'pdf', exportedAt: new Date('2026-04-02T17:00:00Z') }),
     );
 
-    const listed = await exportsRepo().listForStatement(s.providerId, s.id);
+    const listed = await exportsRepo(s.providerId).listForStatement(s.id);
 
     expect(listed).toEqual([second, first]);
-    expect(first).toMatchObject({ ...exportOf(s), id: expect.any(String) });
+    expect(first).toMatchObject({
+      ...exportOf(s),
+      providerId: s.providerId,
+      id: expect.any(String),
+    });
   });
 
-  it('lists nothing of another provider’s statement, or for a malformed id', async () => {
+  it('lists nothing of another provider’s statement', async () => {
     const s = await statementOf();
-    await exportsRepo().append(exportOf(s));
+    await exportsRepo(s.providerId).append(exportOf(s));
     const other = await createProvider(ctx.admin);
 
-    expect(await exportsRepo().listForStatement(other, s.id)).toEqual([]);
-    expect(await exportsRepo().listForStatement(s.providerId, 'nope')).toEqual([]);
+    expect(await exportsRepo(other).listForStatement(s.id)).toEqual([]);
+    expect(await exportsRepo(s.providerId).listForStatement(s.id)).toHaveLength(1);
   });
 
   it('keeps the record of a statement’s exports after the statement is deleted', async () => {
     const s = await statementOf();
-    const recorded = await exportsRepo().append(exportOf(s));
+    const recorded = await exportsRepo(s.providerId).append(exportOf(s));
 
-    await statements().delete(s.providerId, s.id);
+    expect(await statements(s.providerId).delete(s.id)).toBe(true);
 
-    expect(await exportsRepo().listForStatement(s.providerId, s.id)).toEqual([recorded]);
+    expect(await exportsRepo(s.providerId).listForStatement(s.id)).toEqual([recorded]);
   });
 
   it('cannot be updated or deleted by the application role, even in the provider’s own scope', async () => {
     const s = await statementOf();
-    const recorded = await exportsRepo().append(exportOf(s));
+    const recorded = await exportsRepo(s.providerId).append(exportOf(s));
     const asApp = (statement: ReturnType<typeof sql>) =>
       ctx.db.transaction(async (tx) => {
         await tx.execute(sql`select set_config('app.provider_id', ${s.providerId}, true)`);
@@ -85,12 +94,12 @@ describe('StatementExportRepo', () => {
         cause: expect.objectContaining({ code: '42501' }), // insufficient_privilege
       });
     }
-    expect(await exportsRepo().listForStatement(s.providerId, s.id)).toEqual([recorded]);
+    expect(await exportsRepo(s.providerId).listForStatement(s.id)).toEqual([recorded]);
   });
 
   it('finds no row to update or delete for a role that holds those privileges, under forced row-level security', async () => {
     const s = await statementOf();
-    const recorded = await exportsRepo().append(exportOf(s));
+    const recorded = await exportsRepo(s.providerId).append(exportOf(s));
     const client = await ctx.admin.connect();
     try {
       // Roles are cluster-wide: created, used and dropped inside one transaction, rolled back.
@@ -118,7 +127,7 @@ describe('StatementExportRepo', () => {
       await client.query('rollback');
       client.release();
     }
-    expect(await exportsRepo().listForStatement(s.providerId, s.id)).toEqual([recorded]);
+    expect(await exportsRepo(s.providerId).listForStatement(s.id)).toEqual([recorded]);
   });
 
   it('refuses a record for another provider than the scope’s', async () => {

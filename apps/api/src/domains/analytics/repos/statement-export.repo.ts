@@ -5,15 +5,12 @@ import {
   type StatementExportRow,
 } from '@meritum/shared';
 import { and, desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
-import type { Database } from '../../../db/client';
-import { assertProviderId, withProviderScope } from '../../../db/provider-scope';
+import type { ProviderTx } from '../../../db/provider-scope';
 
 export type { StatementExportRow };
 
 /** One export to record: what was handed out, from which data, to whom, and when. */
 export interface NewStatementExport {
-  providerId: string;
   statementId: string;
   statementSha256: string;
   periodStart: string;
@@ -35,27 +32,23 @@ const t = analyticsStatementExports;
  * update nor delete its rows (grants and row-level security, migration 0008).
  */
 export class StatementExportRepo {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly tx: ProviderTx) {}
 
   async append(entry: NewStatementExport): Promise<StatementExportRow> {
-    assertProviderId(entry.providerId);
-    return withProviderScope(this.db, entry.providerId, async (tx) => {
-      const [row] = await tx.insert(t).values(entry).returning();
-      if (!row) throw new Error('analytics_statement_exports insert returned no row');
-      return row;
-    });
+    const [row] = await this.tx.db
+      .insert(t)
+      .values({ ...entry, providerId: this.tx.providerId })
+      .returning();
+    if (!row) throw new Error('analytics_statement_exports insert returned no row');
+    return row;
   }
 
   /** A statement's exports, newest first; they outlive the statement itself. */
-  async listForStatement(providerId: string, statementId: string): Promise<StatementExportRow[]> {
-    assertProviderId(providerId);
-    if (!z.uuid().safeParse(statementId).success) return [];
-    return withProviderScope(this.db, providerId, (tx) =>
-      tx
-        .select()
-        .from(t)
-        .where(and(eq(t.providerId, providerId), eq(t.statementId, statementId)))
-        .orderBy(desc(t.exportedAt), desc(t.id)),
-    );
+  async listForStatement(statementId: string): Promise<StatementExportRow[]> {
+    return this.tx.db
+      .select()
+      .from(t)
+      .where(and(eq(t.providerId, this.tx.providerId), eq(t.statementId, statementId)))
+      .orderBy(desc(t.exportedAt), desc(t.id));
   }
 }

@@ -6,14 +6,13 @@ import { claimHistory, playHistories } from '../../../../test/claim-histories';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider, ownerQuery } from '../../../../test/factories';
 import { countRows } from '../../../../test/row-counts';
+import { freshnessOf, scopedRepo } from '../../../../test/scoped';
 import { figures, newStatement } from '../../../../test/statement-factories';
-import { InvalidProviderIdError, StatementNotFoundError } from '../../../lib/errors';
 import { ClaimsRepo } from '../../claims/repos/claims.repo';
-import { FreshnessRepo } from './freshness.repo';
 import { StatementRepo } from './statement.repo';
 
 const ctx = useTestDatabase();
-const repo = () => new StatementRepo(ctx.db);
+const repo = (providerId: string) => scopedRepo(ctx.db, providerId, (tx) => new StatementRepo(tx));
 const provider = () => createProvider(ctx.admin);
 const MARCH = { start: '2026-03-01', end: '2026-03-31', claimType: 'all' as const };
 
@@ -22,8 +21,7 @@ async function bill(
   providerId: string,
   claims: Array<{ dateOfService: string; claimType?: 'AHCIP' | 'WCB'; state?: 'draft' }>,
 ) {
-  return new ClaimsRepo(ctx.db).insertMany(
-    providerId,
+  return scopedRepo(ctx.db, providerId, (tx) => new ClaimsRepo(tx)).insertMany(
     claims.map((c) => ({
       claimType: c.claimType ?? 'AHCIP',
       healthServiceCode: '03.03A',
@@ -35,15 +33,14 @@ async function bill(
   );
 }
 
-const versionOf = async (providerId: string) =>
-  (await new FreshnessRepo(ctx.db).status(providerId)).dataVersion;
+const versionOf = async (providerId: string) => (await freshnessOf(ctx.db, providerId)).dataVersion;
 
 describe('StatementRepo.save', () => {
   it('stores a statement and returns it as stored, money as decimal strings', async () => {
     const p = await provider();
     const statement = newStatement(p);
 
-    const saved = await repo().save(statement);
+    const saved = await repo(p).save(statement);
 
     expect(saved).toMatchObject({ ...statement, id: expect.any(String) });
     const { rows } = await ownerQuery(
@@ -59,34 +56,34 @@ describe('StatementRepo.save', () => {
 
   it('replaces the statement of the same period and claim type, keeping its id', async () => {
     const p = await provider();
-    const first = await repo().save(newStatement(p));
+    const first = await repo(p).save(newStatement(p));
     const again = newStatement(p, {
       dataVersion: '5',
       claimsCount: 3,
       generatedAt: new Date('2026-04-03T15:00:00Z'),
     });
 
-    const second = await repo().save(again);
+    const second = await repo(p).save(again);
 
     expect(second).toEqual({ ...again, id: first.id });
     expect(await countRows(ctx.admin, p, 'analytics_statements')).toBe(1);
-    expect(await repo().save(again)).toEqual(second); // idempotent
+    expect(await repo(p).save(again)).toEqual(second); // idempotent
   });
 
   it('keeps a statement of another period or claim type apart', async () => {
     const p = await provider();
-    await repo().save(newStatement(p));
-    await repo().save(newStatement(p, { claimType: 'WCB' }));
-    await repo().save(newStatement(p, { periodStart: '2026-02-01' }));
+    await repo(p).save(newStatement(p));
+    await repo(p).save(newStatement(p, { claimType: 'WCB' }));
+    await repo(p).save(newStatement(p, { periodStart: '2026-02-01' }));
 
     expect(await countRows(ctx.admin, p, 'analytics_statements')).toBe(3);
   });
 
   it('never replaces a statement with one read at an older data version', async () => {
     const p = await provider();
-    const newer = await repo().save(newStatement(p, { dataVersion: '9' }));
+    const newer = await repo(p).save(newStatement(p, { dataVersion: '9' }));
 
-    const kept = await repo().save(newStatement(p, { dataVersion: '8', claimsCount: 1 }));
+    const kept = await repo(p).save(newStatement(p, { dataVersion: '8', claimsCount: 1 }));
 
     expect(kept).toEqual(newer);
   });
@@ -96,7 +93,7 @@ describe('StatementRepo.save', () => {
     const broken = figures();
     (broken.monthly[0] as unknown as Record<string, unknown>).paidAmount = 85;
 
-    await expect(repo().save(newStatement(p, { figures: broken }))).rejects.toMatchObject({
+    await expect(repo(p).save(newStatement(p, { figures: broken }))).rejects.toMatchObject({
       cause: expect.objectContaining({ code: '23514' }), // check_violation
     });
     expect(await countRows(ctx.admin, p, 'analytics_statements')).toBe(0);
@@ -106,70 +103,63 @@ describe('StatementRepo.save', () => {
 describe('StatementRepo reads', () => {
   it('answers a period without a statement, or with another claim type, with null', async () => {
     const p = await provider();
-    await repo().save(newStatement(p, { claimType: 'AHCIP' }));
+    await repo(p).save(newStatement(p, { claimType: 'AHCIP' }));
 
-    expect(await repo().getByPeriod(p, MARCH)).toBeNull();
-    expect(await repo().getByPeriod(p, { ...MARCH, claimType: 'AHCIP' })).not.toBeNull();
+    expect(await repo(p).getByPeriod(MARCH)).toBeNull();
+    expect(await repo(p).getByPeriod({ ...MARCH, claimType: 'AHCIP' })).not.toBeNull();
   });
 
-  it('finds a statement by id for its provider only; a missing or malformed id is null', async () => {
+  it('finds a statement by id for its provider only; a missing id is null', async () => {
     const p = await provider();
     const q = await provider();
-    const saved = await repo().save(newStatement(p));
+    const saved = await repo(p).save(newStatement(p));
 
-    expect(await repo().getById(p, saved.id)).toEqual(saved);
-    expect(await repo().getById(q, saved.id)).toBeNull();
-    expect(await repo().getById(p, '00000000-0000-4000-8000-000000000000')).toBeNull();
-    expect(await repo().getById(p, 'not-a-uuid')).toBeNull();
+    expect(await repo(p).getById(saved.id)).toEqual(saved);
+    expect(await repo(q).getById(saved.id)).toBeNull();
+    expect(await repo(p).getById('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 
   it('lists a provider’s statements newest first, up to the limit, never another’s', async () => {
     const p = await provider();
     const q = await provider();
     const at = (day: number) => new Date(Date.UTC(2026, 3, day, 15));
-    const older = await repo().save(newStatement(p, { generatedAt: at(1) }));
-    const newest = await repo().save(
+    const older = await repo(p).save(newStatement(p, { generatedAt: at(1) }));
+    const newest = await repo(p).save(
       newStatement(p, { periodStart: '2026-02-01', generatedAt: at(3) }),
     );
-    const middle = await repo().save(newStatement(p, { claimType: 'WCB', generatedAt: at(2) }));
-    await repo().save(newStatement(q, { generatedAt: at(4) }));
+    const middle = await repo(p).save(newStatement(p, { claimType: 'WCB', generatedAt: at(2) }));
+    await repo(q).save(newStatement(q, { generatedAt: at(4) }));
 
-    expect((await repo().list(p, 10)).map((s) => s.id)).toEqual([newest.id, middle.id, older.id]);
-    expect((await repo().list(p, 2)).map((s) => s.id)).toEqual([newest.id, middle.id]);
+    expect((await repo(p).list(10)).map((s) => s.id)).toEqual([newest.id, middle.id, older.id]);
+    expect((await repo(p).list(2)).map((s) => s.id)).toEqual([newest.id, middle.id]);
   });
 
   it('names the physician of a provider', async () => {
     const p = await createProvider(ctx.admin, { name: 'Dr. Élise Côté', billingNumber: 'EC-1' });
 
-    expect(await repo().physician(p)).toEqual({ name: 'Dr. Élise Côté', billingNumber: 'EC-1' });
-  });
-
-  it('throws before any SQL for a provider id that is not a UUID', async () => {
-    await expect(repo().getById('nope', 'x')).rejects.toBeInstanceOf(InvalidProviderIdError);
-    await expect(repo().list('', 5)).rejects.toBeInstanceOf(InvalidProviderIdError);
-    await expect(repo().save(newStatement('x'))).rejects.toBeInstanceOf(InvalidProviderIdError);
+    expect(await repo(p).physician()).toEqual({ name: 'Dr. Élise Côté', billingNumber: 'EC-1' });
   });
 });
 
 describe('StatementRepo.delete', () => {
-  it('deletes a statement of its provider', async () => {
+  it('deletes a statement of its provider, and says so', async () => {
     const p = await provider();
-    const saved = await repo().save(newStatement(p));
+    const saved = await repo(p).save(newStatement(p));
 
-    await repo().delete(p, saved.id);
+    expect(await repo(p).delete(saved.id)).toBe(true);
 
-    expect(await repo().getById(p, saved.id)).toBeNull();
+    expect(await repo(p).getById(saved.id)).toBeNull();
   });
 
-  it('answers a missing, malformed or foreign statement with a typed not-found error, touching nothing', async () => {
+  it('answers false for a missing or foreign statement, touching nothing', async () => {
     const p = await provider();
     const q = await provider();
-    const theirs = await repo().save(newStatement(q));
+    const theirs = await repo(q).save(newStatement(q));
 
-    for (const id of [theirs.id, '00000000-0000-4000-8000-000000000000', 'nope']) {
-      await expect(repo().delete(p, id)).rejects.toBeInstanceOf(StatementNotFoundError);
+    for (const id of [theirs.id, '00000000-0000-4000-8000-000000000000']) {
+      expect(await repo(p).delete(id)).toBe(false);
     }
-    expect(await repo().getById(q, theirs.id)).toEqual(theirs);
+    expect(await repo(q).getById(theirs.id)).toEqual(theirs);
   });
 });
 
@@ -184,29 +174,29 @@ describe('StatementRepo.drift and claimsCount', () => {
       { dateOfService: '2026-02-28' },
     ]);
 
-    expect(await repo().claimsCount(p, MARCH)).toBe(2);
-    expect(await repo().claimsCount(p, { ...MARCH, claimType: 'WCB' })).toBe(1);
-    expect(await repo().claimsCount(p, { ...MARCH, end: '2026-04-30' })).toBe(3);
+    expect(await repo(p).claimsCount(MARCH)).toBe(2);
+    expect(await repo(p).claimsCount({ ...MARCH, claimType: 'WCB' })).toBe(1);
+    expect(await repo(p).claimsCount({ ...MARCH, end: '2026-04-30' })).toBe(3);
   });
 
   it('reports the months whose counted claims changed after the statement, and the count now', async () => {
     const p = await provider();
     await bill(p, [{ dateOfService: '2026-03-10' }, { dateOfService: '2026-04-10' }]);
-    const saved = await repo().save(
+    const saved = await repo(p).save(
       newStatement(p, {
         periodEnd: '2026-04-30',
         dataVersion: await versionOf(p),
         claimsCount: 2,
       }),
     );
-    expect((await repo().drift(p, [saved.id])).get(saved.id)).toEqual({
+    expect((await repo(p).drift([saved.id])).get(saved.id)).toEqual({
       claimsCountNow: 2,
       changedMonths: [],
     });
 
     await bill(p, [{ dateOfService: '2026-04-20' }]);
 
-    expect((await repo().drift(p, [saved.id])).get(saved.id)).toEqual({
+    expect((await repo(p).drift([saved.id])).get(saved.id)).toEqual({
       claimsCountNow: 3,
       changedMonths: ['2026-04-01'],
     });
@@ -215,7 +205,7 @@ describe('StatementRepo.drift and claimsCount', () => {
   it('sees no change from drafts, another year, or the other claim type', async () => {
     const p = await provider();
     await bill(p, [{ dateOfService: '2026-03-10' }]);
-    const saved = await repo().save(
+    const saved = await repo(p).save(
       newStatement(p, { claimType: 'AHCIP', dataVersion: await versionOf(p), claimsCount: 1 }),
     );
 
@@ -225,7 +215,7 @@ describe('StatementRepo.drift and claimsCount', () => {
       { dateOfService: '2026-03-12', claimType: 'WCB' },
     ]);
 
-    expect((await repo().drift(p, [saved.id])).get(saved.id)).toEqual({
+    expect((await repo(p).drift([saved.id])).get(saved.id)).toEqual({
       claimsCountNow: 1,
       changedMonths: [],
     });
@@ -234,7 +224,7 @@ describe('StatementRepo.drift and claimsCount', () => {
   it('sees a change in the month a claim is paid in, outside its month of service', async () => {
     const p = await provider();
     const [claim] = await bill(p, [{ dateOfService: '2026-02-25' }]);
-    const saved = await repo().save(
+    const saved = await repo(p).save(
       newStatement(p, { dataVersion: await versionOf(p), claimsCount: 0 }),
     );
 
@@ -246,7 +236,7 @@ describe('StatementRepo.drift and claimsCount', () => {
          where provider_id = ${p} and id = ${claim?.id}`);
     });
 
-    expect((await repo().drift(p, [saved.id])).get(saved.id)).toEqual({
+    expect((await repo(p).drift([saved.id])).get(saved.id)).toEqual({
       claimsCountNow: 0,
       changedMonths: ['2026-03-01'],
     });
@@ -297,9 +287,10 @@ describe('StatementRepo.drift and claimsCount', () => {
   it('answers for the provider’s own statements only', async () => {
     const p = await provider();
     const q = await provider();
-    const theirs = await repo().save(newStatement(q));
+    const theirs = await repo(q).save(newStatement(q));
 
-    expect((await repo().drift(p, [theirs.id, 'nope'])).size).toBe(0);
+    expect((await repo(p).drift([theirs.id, '00000000-0000-4000-8000-000000000000'])).size).toBe(0);
+    expect((await repo(q).drift([theirs.id])).size).toBe(1);
   });
 });
 
@@ -307,7 +298,7 @@ describe('row-level security on analytics_statements', () => {
   it('shows the application role nothing outside a provider’s scope, and refuses a foreign write', async () => {
     const p = await provider();
     const q = await provider();
-    await repo().save(newStatement(p));
+    await repo(p).save(newStatement(p));
 
     const unscoped = await ctx.db.execute(sql`select count(*)::int as n from analytics_statements`);
     expect(unscoped.rows).toEqual([{ n: 0 }]);
@@ -324,6 +315,6 @@ describe('row-level security on analytics_statements', () => {
           values (${p}, '2026-01-01', '2026-01-31', 'all', '{}', 0, 0, now(), repeat('a', 64))`);
       }),
     ).rejects.toMatchObject({ cause: expect.objectContaining({ code: '42501' }) });
-    expect((await repo().getByPeriod(p, MARCH))?.claimsCount).toBe(2);
+    expect((await repo(p).getByPeriod(MARCH))?.claimsCount).toBe(2);
   });
 });

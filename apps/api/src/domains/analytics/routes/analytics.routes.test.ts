@@ -1,12 +1,13 @@
 import { DashboardResponse, monthsBetween } from '@meritum/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type signUp, signUpWithClaims, useApp } from '../../../../test/app-harness';
+import { signUpWithClaims, useApp } from '../../../../test/app-harness';
 import {
   dashboardFromClaims,
   periodsFromDatabase,
   topCodesFromClaims,
 } from '../../../../test/dashboard-reference';
 import { useTestDatabase } from '../../../../test/db';
+import type { signUp } from '../../../../test/sign-up';
 
 const ctx = useTestDatabase();
 const app = useApp(ctx);
@@ -174,32 +175,37 @@ describe('GET /api/v1/analytics/validation', () => {
 });
 
 describe('GET /api/v1/analytics/metrics', () => {
-  it('returns the raw cache rows of the session’s physician, filtered by dimensions', async () => {
+  it('returns the cached figures of the session’s physician, filtered by dimensions, without row or provider ids', async () => {
     const { start, end } = periods.last_month;
     const dimensions = encodeURIComponent(JSON.stringify({ claim_type: 'AHCIP' }));
     const response = await physician.agent.get(
       `/api/v1/analytics/metrics?keys=claims_count,billed_amount&start=${start}&end=${end}&dimensions=${dimensions}`,
     );
     expect(response.status, response.text).toBe(200);
-    const rows = response.body.rows as Array<Record<string, unknown>>;
+    expect(response.body).not.toHaveProperty('rows');
+    const figures = response.body.figures as Array<Record<string, unknown>>;
+    expect(figures.length).toBeGreaterThan(0);
+    for (const figure of figures) {
+      expect(figure).not.toHaveProperty('id');
+      expect(figure).not.toHaveProperty('providerId');
+    }
     const expected = await dashboardFromClaims(
       ctx.admin,
       physician.providerId,
       { start, end },
       'AHCIP',
     );
-    const total = rows.find(
-      (r) =>
-        r.metricKey === 'billed_amount' &&
-        JSON.stringify(r.dimensions) === '{"claim_type":"AHCIP"}',
+    const total = figures.find(
+      (f) =>
+        f.metricKey === 'billed_amount' &&
+        JSON.stringify(f.dimensions) === '{"claim_type":"AHCIP"}',
     );
     expect(total?.value).toBe(expected?.billedAmount);
-    expect(rows.every((r) => r.providerId === physician.providerId)).toBe(true);
-    expect(new Set(rows.map((r) => r.metricKey))).toEqual(
+    expect(new Set(figures.map((f) => f.metricKey))).toEqual(
       new Set(['claims_count', 'billed_amount']),
     );
-    // Code-level rows carry their claim type, so the AHCIP filter finds them too.
-    expect(rows.some((r) => 'health_service_code' in (r.dimensions as object))).toBe(true);
+    // Code-level figures carry their claim type, so the AHCIP filter finds them too.
+    expect(figures.some((f) => 'health_service_code' in (f.dimensions as object))).toBe(true);
   });
 });
 

@@ -57,7 +57,7 @@ export interface AnalyticsRoutesOptions {
   limits: { refresh: RequestLimit; validation: RequestLimit };
 }
 
-/** The dashboard a physician opens, raw cache rows, an on-demand refresh and a consistency check. */
+/** The dashboard a physician opens, its cached figures, an on-demand refresh and a consistency check. */
 export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = async (
   app,
   options,
@@ -91,15 +91,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<AnalyticsRoutesOptions> = as
       },
     },
     async (request) => {
-      const { keys, start, end, dimensions } = request.query;
-      const rows = await analytics.cache.getMetrics(
-        providerOf(request),
-        keys,
-        start,
-        end,
-        dimensions,
-      );
-      return { rows };
+      return analytics.figures.figures(providerOf(request), request.query);
     },
   );
 

@@ -2,11 +2,12 @@ import { Statement, StatementExportList, StatementList, systemClock } from '@mer
 import supertest from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../test/analytics-harness';
-import { signUp, signUpWithClaims, useApp } from '../../../../test/app-harness';
+import { signUpWithClaims, useApp } from '../../../../test/app-harness';
 import { dashboardFromClaims, periodsFromDatabase } from '../../../../test/dashboard-reference';
 import { useTestDatabase } from '../../../../test/db';
 import { ownerQuery } from '../../../../test/factories';
 import { countRows } from '../../../../test/row-counts';
+import { signUp } from '../../../../test/sign-up';
 import { buildApp } from '../../../app';
 import { createAppPool, createDatabase } from '../../../db/client';
 import { createServices } from '../../../services';

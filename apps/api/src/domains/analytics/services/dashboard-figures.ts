@@ -1,10 +1,10 @@
 import {
+  type CacheEntryValues,
   type CacheFigure,
   type ClaimType,
   type DashboardMetrics,
   formatCents,
   type MetricKey,
-  type NewAnalyticsCacheEntry,
   type PeriodFigures,
   toCents,
 } from '@meritum/shared';
@@ -46,12 +46,12 @@ export function figuresOf(sums: MetricSums): DashboardMetrics {
 }
 
 /** Entries freshly computed from the claims, in the shape the cache returns them. */
-export function figureRowsOf(entries: readonly NewAnalyticsCacheEntry[]): CacheFigure[] {
+export function figureRowsOf(entries: readonly CacheEntryValues[]): CacheFigure[] {
   return entries.map((e) => ({
     metricKey: e.metricKey,
     periodStart: e.periodStart,
-    dimensions: e.dimensions ?? {},
-    value: String(e.value),
+    dimensions: e.dimensions,
+    value: e.value,
   }));
 }
 

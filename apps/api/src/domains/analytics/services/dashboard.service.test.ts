@@ -1,4 +1,6 @@
+import type { NewClaim } from '@meritum/shared';
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import {
   type analyticsHarness,
   refreshSettled,
@@ -8,13 +10,16 @@ import {
 import { dashboardFromClaims } from '../../../../test/dashboard-reference';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider, ownerQuery, rowsOf } from '../../../../test/factories';
-import { REFRESH_LOCK_NAMESPACE } from './refresh-lock';
+import { freshnessOf, refreshCountOf } from '../../../../test/scoped';
+import { REFRESH_LOCK_NAMESPACE } from '../repos/refresh-lock';
 import { retentionWindow } from './retention';
 
 const ctx = useTestDatabase();
 const { harness, otherInstance } = useAnalyticsHarnesses(ctx);
 
-const claim = (overrides: Record<string, unknown> = {}) => ({
+type ClaimOverrides = Partial<z.output<typeof NewClaim>>;
+
+const claim = (overrides: ClaimOverrides = {}): z.output<typeof NewClaim> => ({
   claimType: 'AHCIP',
   healthServiceCode: '03.03A',
   dateOfService: '2026-11-02',
@@ -23,11 +28,7 @@ const claim = (overrides: Record<string, unknown> = {}) => ({
 });
 
 type Service = ReturnType<typeof analyticsHarness>['claims'];
-async function submitted(
-  service: Service,
-  providerId: string,
-  overrides: Record<string, unknown> = {},
-) {
+async function submitted(service: Service, providerId: string, overrides: ClaimOverrides = {}) {
   const { id } = await service.create(providerId, claim(overrides));
   await service.transition(providerId, id, { to: 'submitted' });
   return id;
@@ -141,7 +142,7 @@ describe('dashboard freshness', () => {
 
     expect(second).toEqual({ status: 'busy' });
     expect((await first).status).toBe('refreshed');
-    expect(await a.analytics.freshness.refreshCount(p)).toBe(1);
+    expect(await refreshCountOf(ctx.db, p)).toBe(1);
   });
 
   it("reports 'refreshing' while another instance refreshes the provider", async () => {
@@ -241,7 +242,7 @@ describe('claim changes racing a refresh', () => {
     await h.unhooked.transition(p, id, { to: 'paid' }); // no hook: only the dirty month tells
     await refresh;
 
-    const status = await h.analytics.freshness.status(p);
+    const status = await freshnessOf(ctx.db, p);
     expect(status.dirtyMonths).toBeGreaterThan(0);
     const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
     expect(dashboard.freshness.state).toBe('stale');
@@ -368,7 +369,7 @@ describe('periods before the 24-month window', () => {
 
   /** The calculator's calls and the provider's refreshes so far. */
   async function watch(h: ReturnType<typeof analyticsHarness>, p: string) {
-    return { calls: h.computeCalls.length, refreshes: await h.analytics.freshness.refreshCount(p) };
+    return { calls: h.computeCalls.length, refreshes: await refreshCountOf(ctx.db, p) };
   }
 
   it('computes a period once, then serves it from the cache without recomputing it', async () => {
@@ -398,8 +399,14 @@ describe('periods before the 24-month window', () => {
     const p = await createProvider(ctx.admin);
     await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
     await h.analytics.refresher.refreshProvider(p, { months: retentionWindow(h.clock) });
-    // As the nightly job used to: every row before the window deleted.
-    await h.analytics.cache.deleteExpiredEntries(p, '2024-12-01');
+    // As the nightly job used to: every row before the window deleted (behind the repository's
+    // back, as no production code deletes by age any more).
+    await ownerQuery(
+      ctx.admin,
+      p,
+      `delete from analytics_cache where provider_id = $1 and period_start < '2024-12-01'`,
+      [p],
+    );
     expect((await rowsOf(ctx.admin, p)).some((r) => r.period_start === '2023-05-01')).toBe(false);
     const calls = h.computeCalls.length;
 

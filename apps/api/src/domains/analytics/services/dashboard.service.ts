@@ -7,7 +7,8 @@ import {
   resolvePeriod,
 } from '@meritum/shared';
 import type { Logger } from 'pino';
-import { assertProviderId } from '../../../db/provider-scope';
+import type { Database } from '../../../db/client';
+import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsBusyError } from '../../../lib/errors';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
@@ -19,7 +20,8 @@ import { monthsBeforeWindow, retentionWindow } from './retention';
 export type Dashboard = DashboardResponse;
 
 export interface DashboardServiceDeps {
-  reads: Pick<DashboardRepo, 'read'>;
+  db: Database;
+  reads: (tx: ProviderTx) => Pick<DashboardRepo, 'read'>;
   refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing'>;
   clock: Clock;
   logger: Pick<Logger, 'error'>;
@@ -33,7 +35,13 @@ export interface DashboardServiceDeps {
  * never computed, is computed before answering, and kept.
  */
 export function createDashboardService(deps: DashboardServiceDeps) {
-  const { reads, refresher, clock, logger } = deps;
+  const { db, reads, refresher, clock, logger } = deps;
+  /** One unit of work, one statement: the status, the rows and the missing months. */
+  const read = (
+    providerId: string,
+    range: Parameters<DashboardRepo['read']>[0],
+    months: readonly string[] = [],
+  ) => withProviderScope(db, providerId, (tx) => reads(tx).read(range, months), { readOnly: true });
   const maxAgeMs = (deps.maxAgeMinutes ?? 60) * 60_000;
 
   /**
@@ -82,24 +90,22 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       query: { period: PeriodOption; start?: string | undefined; end?: string | undefined },
       filter: { claimType?: ClaimType | undefined } = {},
     ): Promise<Dashboard> {
-      assertProviderId(providerId);
       const period = resolvePeriod(query.period, clock, query);
       const months = monthsBetween(period.start, period.end);
       const range = { ...period, claimType: filter.claimType };
       const window = retentionWindow(clock);
       const earlier = monthsBeforeWindow(window, months);
-      // One statement: the status, the rows it describes and the missing months, one snapshot.
-      let read = await reads.read(providerId, range, earlier);
-      const verdict = judge(providerId, read.status, {
+      let figures = await read(providerId, range, earlier);
+      const verdict = judge(providerId, figures.status, {
         window,
         earlier,
-        missing: read.missingMonths,
+        missing: figures.missingMonths,
       });
       if (verdict.state === 'cold') {
         await refreshNow(providerId, verdict.needed);
-        read = await reads.read(providerId, range);
+        figures = await read(providerId, range);
       }
-      const { status, rows } = read;
+      const { status, rows } = figures;
       return {
         period,
         ...summarise(rows, months, filter.claimType),

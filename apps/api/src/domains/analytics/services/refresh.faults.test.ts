@@ -3,13 +3,18 @@ import { useAnalyticsHarnesses } from '../../../../test/analytics-harness';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider, rowsOf } from '../../../../test/factories';
 import { backendsGone, killableRefresher } from '../../../../test/killable-refresh';
+import { freshnessOf, scopedRepo } from '../../../../test/scoped';
 import { isDatabaseUnavailable } from '../../../db/postgres-errors';
+import { FreshnessRepo } from '../repos/freshness.repo';
 
 const ctx = useTestDatabase();
 const { harness } = useAnalyticsHarnesses(ctx);
+/** The provider's dirty months, read in a unit of work of their own. */
+const dirtyMonthsOf = (providerId: string) =>
+  scopedRepo(ctx.db, providerId, (tx) => new FreshnessRepo(tx)).dirtyMonths();
 
 const claim = {
-  claimType: 'AHCIP',
+  claimType: 'AHCIP' as const,
   healthServiceCode: '03.03A',
   dateOfService: '2026-11-02',
   feeSubmitted: '100.00',
@@ -30,9 +35,9 @@ describe('a refresh whose connection is killed mid-transaction', () => {
       await h.unhooked.transition(p, id, { to: 'submitted' });
       await h.analytics.refresher.refreshProvider(p);
       const before = await rowsOf(ctx.admin, p);
-      const versionBefore = (await h.analytics.freshness.status(p)).cacheVersion;
+      const versionBefore = (await freshnessOf(ctx.db, p)).cacheVersion;
       await h.unhooked.transition(p, id, { to: 'paid' });
-      const dirty = await h.analytics.freshness.dirtyMonths(p);
+      const dirty = await dirtyMonthsOf(p);
 
       const killable = killableRefresher(ctx.db, { pauseFrom: 1, mode });
       const refresh = killable.refresher.refreshProvider(p).then(
@@ -48,8 +53,8 @@ describe('a refresh whose connection is killed mid-transaction', () => {
       const failure = await refresh;
       expect(isDatabaseUnavailable(failure), String(failure)).toBe(true);
       expect(await rowsOf(ctx.admin, p)).toEqual(before);
-      expect(await h.analytics.freshness.dirtyMonths(p)).toEqual(dirty);
-      expect(await h.analytics.freshness.status(p)).toMatchObject({
+      expect(await dirtyMonthsOf(p)).toEqual(dirty);
+      expect(await freshnessOf(ctx.db, p)).toMatchObject({
         cacheVersion: versionBefore,
         refreshing: false,
       });
@@ -57,7 +62,7 @@ describe('a refresh whose connection is killed mid-transaction', () => {
 
       // The same pool serves the next refresh, which lands the change.
       expect(await h.analytics.refresher.refreshProvider(p)).toMatchObject({ status: 'refreshed' });
-      const after = await h.analytics.freshness.status(p);
+      const after = await freshnessOf(ctx.db, p);
       expect(after).toMatchObject({ cacheVersion: after.dataVersion, dirtyMonths: 0 });
       const paidCount = (await rowsOf(ctx.admin, p)).find(
         (r) =>

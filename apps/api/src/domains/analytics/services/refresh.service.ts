@@ -1,24 +1,22 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
-import { assertProviderId } from '../../../db/provider-scope';
+import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import type { MetricsCalculator } from '../metrics/metrics-calculator';
 import type { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 import type { FreshnessRepo } from '../repos/freshness.repo';
-import { REFRESH_LOCK_NAMESPACE } from './refresh-lock';
 
-/** The repositories a refresh uses, built on its own transaction. */
+/** The repositories a refresh uses, built on its unit of work. */
 export interface RefreshRepos {
   cache: Pick<AnalyticsCacheRepo, 'bulkUpsert' | 'deleteSuperseded'>;
   freshness: Pick<
     FreshnessRepo,
-    'dirtyMonths' | 'holdVersion' | 'consumeDirtyMonths' | 'recordRefresh'
+    'tryLockRefresh' | 'dirtyMonths' | 'holdVersion' | 'consumeDirtyMonths' | 'recordRefresh'
   >;
   calculator: Pick<MetricsCalculator, 'compute'>;
 }
 
 export interface RefreshServiceDeps {
   db: Database;
-  repos: (tx: Database) => RefreshRepos;
+  repos: (tx: ProviderTx) => RefreshRepos;
 }
 
 export type RefreshOutcome =
@@ -60,7 +58,6 @@ export class RefreshService {
   }
 
   async refreshProvider(providerId: string, request: RefreshRequest = {}): Promise<RefreshOutcome> {
-    assertProviderId(providerId);
     const months = request.months ?? [];
     const current = this.running.get(providerId);
     if (!current) return this.start(providerId, months);
@@ -91,25 +88,21 @@ export class RefreshService {
   }
 
   private run(providerId: string, months: readonly string[]): Promise<RefreshOutcome> {
-    return this.deps.db.transaction(async (tx) => {
-      const { rows } = await tx.execute<{ locked: boolean }>(
-        sql`select pg_try_advisory_xact_lock(${REFRESH_LOCK_NAMESPACE}, hashtext(${providerId})) as locked`,
-      );
-      if (!rows[0]?.locked) return { status: 'busy' as const };
-
+    return withProviderScope(this.deps.db, providerId, async (tx) => {
       const { cache, freshness, calculator } = this.deps.repos(tx);
-      const dirty = await freshness.dirtyMonths(providerId);
+      if (!(await freshness.tryLockRefresh())) return { status: 'busy' as const };
+      const dirty = await freshness.dirtyMonths();
       const target = [...new Set([...months, ...dirty])].sort();
       // The calculator reads claims and version in one snapshot, later than the dirty months:
       // a month dirtied in between stays dirty (its version is newer, or it was not recomputed).
-      const { sourceVersion, entries } = await calculator.compute(providerId, target);
+      const { sourceVersion, entries } = await calculator.compute(target);
       const written = await cache.bulkUpsert(entries);
-      await cache.deleteSuperseded(providerId, target, sourceVersion);
+      await cache.deleteSuperseded(target, sourceVersion);
       // Claims triggers lock the version row, then dirty months in month order; taking the
       // version row first here too keeps the dirty-month deletes from deadlocking with them.
-      await freshness.holdVersion(providerId);
-      await freshness.consumeDirtyMonths(providerId, target, sourceVersion);
-      await freshness.recordRefresh(providerId, sourceVersion);
+      await freshness.holdVersion();
+      await freshness.consumeDirtyMonths(target, sourceVersion);
+      await freshness.recordRefresh(sourceVersion);
       return { status: 'refreshed' as const, months: target.length, rows: written, sourceVersion };
     });
   }

@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import type { NewStatement } from '../repos/statement.repo';
 
 /** What a statement asserts: everything its SHA-256 covers. */
-export type StatementContent = Omit<NewStatement, 'contentSha256'>;
+export type StatementContent = Omit<NewStatement, 'contentSha256'> & { providerId: string };
 
 /** Names the content's layout, so that a later layout never hashes alike by accident. */
 const CONTENT_KIND = 'meritum.statement.v1';

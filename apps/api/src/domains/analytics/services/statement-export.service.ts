@@ -6,7 +6,7 @@ import {
   type StatementExport,
 } from '@meritum/shared';
 import type { Database } from '../../../db/client';
-import { assertProviderId } from '../../../db/provider-scope';
+import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import {
   StatementMismatchError,
   StatementNotFoundError,
@@ -32,7 +32,8 @@ export interface StatementExportRepos {
 
 export interface StatementExportServiceDeps {
   db: Database;
-  repos: (db: Database) => StatementExportRepos;
+  /** The repositories, on one unit of work. */
+  repos: (tx: ProviderTx) => StatementExportRepos;
   clock: Clock;
   maxAgeHours?: number;
 }
@@ -58,23 +59,24 @@ function contentDifferences(row: StatementRow): FigureDifference[] {
 export function createStatementExportService(deps: StatementExportServiceDeps) {
   const { db, repos, clock } = deps;
   const maxAgeMs = statementMaxAgeMs(deps.maxAgeHours);
-  const direct = repos(db);
 
   /** The statement, its state, and (when current) the claims' figures and its physician. */
   function readSnapshot(providerId: string, id: string) {
-    return db.transaction(
+    return withProviderScope(
+      db,
+      providerId,
       async (tx) => {
         const r = repos(tx);
-        const row = await r.statements.getById(providerId, id);
+        const row = await r.statements.getById(id);
         if (!row) return null;
-        const drift = (await r.statements.drift(providerId, [row.id])).get(row.id);
+        const drift = (await r.statements.drift([row.id])).get(row.id);
         const check = checkStatement(row, drift, clock.now(), maxAgeMs);
         if (check.state !== 'current') return { row, check, verified: null };
         const months = monthsBetween(row.periodStart, row.periodEnd);
-        const computed = await r.calculator.compute(providerId, months);
+        const computed = await r.calculator.compute(months);
         const claimType = row.claimType === 'all' ? undefined : row.claimType;
         const recomputed = summarise(figureRowsOf(computed.entries), months, claimType);
-        const physician = await r.statements.physician(providerId);
+        const physician = await r.statements.physician();
         if (!physician) return null;
         return {
           row,
@@ -82,7 +84,7 @@ export function createStatementExportService(deps: StatementExportServiceDeps) {
           verified: { recomputed, dataVersion: computed.sourceVersion, physician },
         };
       },
-      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      { isolation: 'repeatable read', readOnly: true },
     );
   }
 
@@ -93,7 +95,6 @@ export function createStatementExportService(deps: StatementExportServiceDeps) {
       id: string,
       format: ExportFormat,
     ): Promise<ExportedFile> {
-      assertProviderId(providerId);
       const snapshot = await readSnapshot(providerId, id);
       if (!snapshot) throw new StatementNotFoundError();
       if (!snapshot.verified) throw new StatementStaleError(snapshot.check);
@@ -107,8 +108,7 @@ export function createStatementExportService(deps: StatementExportServiceDeps) {
       const document = { ...row, physician: verified.physician };
       const bytes = format === 'csv' ? statementCsv(document) : await statementPdf(document);
       const fileName = statementFileName(row, format);
-      await direct.exports.append({
-        providerId,
+      const record = {
         statementId: row.id,
         statementSha256: row.contentSha256,
         periodStart: row.periodStart,
@@ -121,17 +121,19 @@ export function createStatementExportService(deps: StatementExportServiceDeps) {
         dataVersion: verified.dataVersion,
         exportedBy: userId,
         exportedAt: clock.now(),
-      });
+      };
+      await withProviderScope(db, providerId, (tx) => repos(tx).exports.append(record));
       return { fileName, contentType: CONTENT_TYPES[format], bytes };
     },
 
     /** A statement's exports, newest first: kept after the statement is deleted. */
     async listExports(providerId: string, id: string): Promise<StatementExport[]> {
-      assertProviderId(providerId);
-      const rows = await direct.exports.listForStatement(providerId, id);
-      if (rows.length === 0 && !(await direct.statements.getById(providerId, id))) {
-        throw new StatementNotFoundError();
-      }
+      const rows = await withProviderScope(db, providerId, async (tx) => {
+        const r = repos(tx);
+        const exported = await r.exports.listForStatement(id);
+        return exported.length > 0 || (await r.statements.getById(id)) ? exported : null;
+      });
+      if (!rows) throw new StatementNotFoundError();
       return rows.map(toExportView);
     },
   };

@@ -10,7 +10,7 @@ import {
   type StatementListItem,
 } from '@meritum/shared';
 import type { Database } from '../../../db/client';
-import { assertProviderId } from '../../../db/provider-scope';
+import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsBusyError, StatementNotFoundError } from '../../../lib/errors';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { StatementKey, StatementRepo, StatementRow } from '../repos/statement.repo';
@@ -31,8 +31,8 @@ export interface StatementReads {
 
 export interface StatementServiceDeps {
   db: Database;
-  /** The repositories, on the database or on one transaction (a snapshot). */
-  repos: (db: Database) => StatementReads;
+  /** The repositories, on one unit of work. */
+  repos: (tx: ProviderTx) => StatementReads;
   refresher: Pick<RefreshService, 'refreshProvider'>;
   clock: Clock;
   maxAgeHours?: number;
@@ -58,7 +58,6 @@ const DEFAULT_LIST_LIMIT = 50;
 export function createStatementService(deps: StatementServiceDeps) {
   const { db, repos, refresher, clock } = deps;
   const maxAgeMs = statementMaxAgeMs(deps.maxAgeHours);
-  const direct = repos(db);
 
   const keyOf = (query: StatementPeriod): StatementKey => {
     const { start, end } = resolvePeriod(query.period, clock, query);
@@ -66,20 +65,24 @@ export function createStatementService(deps: StatementServiceDeps) {
   };
 
   /** Each statement with where it stands now, read in one statement for them all. */
-  async function checked(providerId: string, rows: StatementRow[]) {
-    const drift = await direct.statements.drift(
-      providerId,
-      rows.map((r) => r.id),
-    );
+  async function checked(statements: StatementReads['statements'], rows: StatementRow[]) {
+    const drift = await statements.drift(rows.map((r) => r.id));
     const now = clock.now();
     return rows.map((row) => {
       return { row, check: checkStatement(row, drift.get(row.id), now, maxAgeMs) };
     });
   }
 
-  async function one(providerId: string, row: StatementRow | null): Promise<Statement> {
-    if (!row) throw new StatementNotFoundError();
-    const [viewed] = await checked(providerId, [row]);
+  /** One statement, read and checked in one unit of work. */
+  async function one(
+    providerId: string,
+    find: (statements: StatementReads['statements']) => Promise<StatementRow | null>,
+  ): Promise<Statement> {
+    const viewed = await withProviderScope(db, providerId, async (tx) => {
+      const { statements } = repos(tx);
+      const row = await find(statements);
+      return row ? (await checked(statements, [row]))[0] : undefined;
+    });
     if (!viewed) throw new StatementNotFoundError();
     return toStatement(viewed.row, viewed.check);
   }
@@ -108,15 +111,17 @@ export function createStatementService(deps: StatementServiceDeps) {
         await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS));
         continue;
       }
-      const { read, claimsCount } = await db.transaction(
+      const { read, claimsCount } = await withProviderScope(
+        db,
+        providerId,
         async (tx) => {
           const r = repos(tx);
           return {
-            read: await r.dashboard.read(providerId, { ...key, claimType }, earlier),
-            claimsCount: await r.statements.claimsCount(providerId, key),
+            read: await r.dashboard.read({ ...key, claimType }, earlier),
+            claimsCount: await r.statements.claimsCount(key),
           };
         },
-        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+        { isolation: 'repeatable read', readOnly: true },
       );
       if (read.status.cacheVersion === null) {
         recompute = [...window, ...read.missingMonths];
@@ -142,10 +147,9 @@ export function createStatementService(deps: StatementServiceDeps) {
 
   return {
     /** Creates the period's statement, or re-runs it (the same id, new figures). */
-    async create(rawProviderId: string, query: StatementPeriod): Promise<Statement> {
-      assertProviderId(rawProviderId);
+    async create(sessionProviderId: string, query: StatementPeriod): Promise<Statement> {
       // The hash covers the provider id: in its one spelling, as PostgreSQL gives it back.
-      const providerId = ProviderId.parse(rawProviderId);
+      const providerId = ProviderId.parse(sessionProviderId);
       const key = keyOf(query);
       const frozen = await freeze(providerId, key);
       const content = {
@@ -156,35 +160,35 @@ export function createStatementService(deps: StatementServiceDeps) {
         ...frozen,
         generatedAt: clock.now(),
       };
-      const row = await direct.statements.save({
-        ...content,
-        contentSha256: statementSha256(content),
-      });
-      return one(providerId, row);
+      const contentSha256 = statementSha256(content);
+      return one(providerId, (statements) => statements.save({ ...content, contentSha256 }));
     },
 
     /** The stored statement of a period: read, never recomputed. */
     async getByPeriod(providerId: string, query: StatementPeriod): Promise<Statement> {
-      assertProviderId(providerId);
-      return one(providerId, await direct.statements.getByPeriod(providerId, keyOf(query)));
+      const key = keyOf(query);
+      return one(providerId, (statements) => statements.getByPeriod(key));
     },
 
     async get(providerId: string, id: string): Promise<Statement> {
-      assertProviderId(providerId);
-      return one(providerId, await direct.statements.getById(providerId, id));
+      return one(providerId, (statements) => statements.getById(id));
     },
 
     /** The physician's statements, newest first, each with its totals and state. */
     async list(providerId: string, limit = DEFAULT_LIST_LIMIT): Promise<StatementListItem[]> {
-      assertProviderId(providerId);
-      const rows = await direct.statements.list(providerId, limit);
-      return (await checked(providerId, rows)).map(({ row, check }) => toListItem(row, check));
+      const listed = await withProviderScope(db, providerId, async (tx) => {
+        const { statements } = repos(tx);
+        return checked(statements, await statements.list(limit));
+      });
+      return listed.map(({ row, check }) => toListItem(row, check));
     },
 
     /** Deletes a statement; the record of its exports stays. */
     async remove(providerId: string, id: string): Promise<void> {
-      assertProviderId(providerId);
-      await direct.statements.delete(providerId, id);
+      const deleted = await withProviderScope(db, providerId, (tx) =>
+        repos(tx).statements.delete(id),
+      );
+      if (!deleted) throw new StatementNotFoundError();
     },
   };
 }

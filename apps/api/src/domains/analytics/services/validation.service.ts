@@ -6,7 +6,7 @@ import {
   STORED_METRIC_KEYS,
 } from '@meritum/shared';
 import type { Database } from '../../../db/client';
-import { assertProviderId } from '../../../db/provider-scope';
+import { withProviderScope } from '../../../db/provider-scope';
 import { MetricsCalculator } from '../metrics/metrics-calculator';
 import { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 
@@ -36,21 +36,21 @@ const normal = (value: string | null) =>
 export function createValidationService(db: Database) {
   return {
     async validate(providerId: string, start: string, end: string) {
-      assertProviderId(providerId);
       // Whole months, as the cache stores them: a range ending mid-month still checks that month.
       const months = monthsBetween(start, end);
       const through = endOfMonth(months.at(-1) ?? end);
-      const { computed, cached } = await db.transaction(
+      const { computed, cached } = await withProviderScope(
+        db,
+        providerId,
         async (tx) => ({
-          computed: await new MetricsCalculator(tx).compute(providerId, months),
+          computed: await new MetricsCalculator(tx).compute(months),
           cached: await new AnalyticsCacheRepo(tx).getMetrics(
-            providerId,
-            [...STORED_METRIC_KEYS],
+            STORED_METRIC_KEYS,
             months[0] ?? start,
             through,
           ),
         }),
-        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+        { isolation: 'repeatable read', readOnly: true },
       );
       const cachedByKey = new Map<string, AnalyticsCacheEntry>(cached.map((e) => [keyOf(e), e]));
       const computedByKey = new Map(computed.entries.map((e) => [keyOf(e), e]));

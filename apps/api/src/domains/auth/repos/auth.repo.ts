@@ -1,7 +1,7 @@
 import { providers, type SessionEndReason, sessions, users } from '@meritum/shared';
 import { and, eq, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client';
-import { withProviderScope } from '../../../db/provider-scope';
+import type { ProviderTx } from '../../../db/provider-scope';
 
 export interface StoredSession {
   providerId: string;
@@ -14,35 +14,13 @@ export interface StoredSession {
   endReason: SessionEndReason | null;
 }
 
-/** Providers, users and sessions. SQL only: the rules live in the auth service. */
-export class AuthRepo {
+/**
+ * The two lookups made before any provider is known: by email at login, by session id on every
+ * request. Each goes through a SECURITY DEFINER function that returns one row, so they need no
+ * provider scope and reach nothing else.
+ */
+export class AuthLookups {
   constructor(private readonly db: Database) {}
-
-  /** Creates a provider and its user in one transaction, under the new provider's scope. */
-  async createProviderWithUser(input: {
-    providerId: string;
-    name: string;
-    billingNumber: string;
-    email: string;
-    passwordHash: string;
-  }): Promise<{ userId: string }> {
-    return withProviderScope(this.db, input.providerId, async (tx) => {
-      await tx.insert(providers).values({
-        id: input.providerId,
-        name: input.name,
-        billingNumber: input.billingNumber,
-      });
-      const [user] = await tx
-        .insert(users)
-        .values({
-          providerId: input.providerId,
-          email: input.email,
-          passwordHash: input.passwordHash,
-        })
-        .returning({ id: users.id });
-      return { userId: (user as { id: string }).id };
-    });
-  }
 
   /** The one lookup by email, through a SECURITY DEFINER function (no provider is known yet). */
   async userByEmail(email: string) {
@@ -82,27 +60,51 @@ export class AuthRepo {
         }
       : undefined;
   }
+}
 
-  async insertSession(session: { id: string } & Omit<StoredSession, 'endReason'>): Promise<void> {
-    await withProviderScope(this.db, session.providerId, (tx) =>
-      tx.insert(sessions).values(session),
-    );
+/** The scope provider's own provider row, users and sessions. SQL only: the rules live in the auth service. */
+export class AuthRepo {
+  constructor(private readonly tx: ProviderTx) {}
+
+  /** Creates the scope's provider and its user. */
+  async createProviderWithUser(input: {
+    name: string;
+    billingNumber: string;
+    email: string;
+    passwordHash: string;
+  }): Promise<{ userId: string }> {
+    const { db, providerId } = this.tx;
+    await db
+      .insert(providers)
+      .values({ id: providerId, name: input.name, billingNumber: input.billingNumber });
+    const [user] = await db
+      .insert(users)
+      .values({ providerId, email: input.email, passwordHash: input.passwordHash })
+      .returning({ id: users.id });
+    return { userId: (user as { id: string }).id };
+  }
+
+  async insertSession(
+    session: { id: string; userId: string } & Omit<
+      StoredSession,
+      'endReason' | 'providerId' | 'userId'
+    >,
+  ): Promise<void> {
+    await this.tx.db.insert(sessions).values({ ...session, providerId: this.tx.providerId });
   }
 
   /** Records a request the user made in the session. */
-  async touchSession(providerId: string, id: string, at: Date): Promise<void> {
-    await withProviderScope(this.db, providerId, (tx) =>
-      tx
-        .update(sessions)
-        .set({ lastActiveAt: at })
-        .where(and(eq(sessions.providerId, providerId), eq(sessions.id, id))),
-    );
+  async touchSession(id: string, at: Date): Promise<void> {
+    await this.tx.db
+      .update(sessions)
+      .set({ lastActiveAt: at })
+      .where(and(eq(sessions.providerId, this.tx.providerId), eq(sessions.id, id)));
   }
 
-  async deleteSession(providerId: string, id: string): Promise<void> {
-    await withProviderScope(this.db, providerId, (tx) =>
-      tx.delete(sessions).where(and(eq(sessions.providerId, providerId), eq(sessions.id, id))),
-    );
+  async deleteSession(id: string): Promise<void> {
+    await this.tx.db
+      .delete(sessions)
+      .where(and(eq(sessions.providerId, this.tx.providerId), eq(sessions.id, id)));
   }
 
   /**
@@ -110,111 +112,87 @@ export class AuthRepo {
    * expiry so that a browser still holding one is told why it ended.
    */
   async endSessions(
-    providerId: string,
     userId: string,
     ending: { reason: SessionEndReason; at: Date; exceptId?: string },
   ): Promise<void> {
-    await withProviderScope(this.db, providerId, (tx) =>
-      tx
-        .update(sessions)
-        .set({ endedAt: ending.at, endReason: ending.reason })
-        .where(
-          and(
-            eq(sessions.providerId, providerId),
-            eq(sessions.userId, userId),
-            isNull(sessions.endedAt),
-            ending.exceptId === undefined ? undefined : ne(sessions.id, ending.exceptId),
-          ),
+    await this.tx.db
+      .update(sessions)
+      .set({ endedAt: ending.at, endReason: ending.reason })
+      .where(
+        and(
+          eq(sessions.providerId, this.tx.providerId),
+          eq(sessions.userId, userId),
+          isNull(sessions.endedAt),
+          ending.exceptId === undefined ? undefined : ne(sessions.id, ending.exceptId),
         ),
-    );
+      );
   }
 
   /** Forgets the user's sessions whose lifetime is over, ended or not. */
-  async deleteExpiredSessions(providerId: string, userId: string, now: Date): Promise<void> {
-    await withProviderScope(this.db, providerId, (tx) =>
-      tx
-        .delete(sessions)
-        .where(
-          and(
-            eq(sessions.providerId, providerId),
-            eq(sessions.userId, userId),
-            lte(sessions.expiresAt, now),
-          ),
+  async deleteExpiredSessions(userId: string, now: Date): Promise<void> {
+    await this.tx.db
+      .delete(sessions)
+      .where(
+        and(
+          eq(sessions.providerId, this.tx.providerId),
+          eq(sessions.userId, userId),
+          lte(sessions.expiresAt, now),
         ),
-    );
+      );
   }
 
-  async passwordHash(providerId: string, userId: string): Promise<string | undefined> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const [row] = await tx
-        .select({ passwordHash: users.passwordHash })
-        .from(users)
-        .where(and(eq(users.providerId, providerId), eq(users.id, userId)));
-      return row?.passwordHash;
-    });
+  async passwordHash(userId: string): Promise<string | undefined> {
+    const [row] = await this.tx.db
+      .select({ passwordHash: users.passwordHash })
+      .from(users)
+      .where(and(eq(users.providerId, this.tx.providerId), eq(users.id, userId)));
+    return row?.passwordHash;
   }
 
-  /**
-   * In one transaction: replaces the password hash, if it is still `fromHash` and the session
-   * `bySessionId` is still open; ends every session of the user; opens `newSession` in their
-   * place. Says which condition failed when nothing was written.
-   */
-  async changePassword(
-    providerId: string,
-    userId: string,
-    change: {
-      fromHash: string;
-      toHash: string;
-      bySessionId: string;
-      newSession: { id: string } & Omit<StoredSession, 'endReason' | 'providerId' | 'userId'>;
-    },
-  ): Promise<'changed' | 'session-ended' | 'password-changed'> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const acting = await tx
-        .select({ id: sessions.id })
-        .from(sessions)
-        .where(
-          and(
-            eq(sessions.providerId, providerId),
-            eq(sessions.id, change.bySessionId),
-            isNull(sessions.endedAt),
-          ),
-        )
-        .for('update');
-      if (acting.length === 0) return 'session-ended';
-      const updated = await tx
-        .update(users)
-        .set({ passwordHash: change.toHash })
-        .where(
-          and(
-            eq(users.providerId, providerId),
-            eq(users.id, userId),
-            eq(users.passwordHash, change.fromHash),
-          ),
-        )
-        .returning({ id: users.id });
-      if (updated.length === 0) return 'password-changed';
-      const at = change.newSession.lastActiveAt;
-      await new AuthRepo(tx).endSessions(providerId, userId, { reason: 'password_changed', at });
-      await tx.insert(sessions).values({ ...change.newSession, providerId, userId });
-      return 'changed';
-    });
+  /** Locks the session (FOR UPDATE) while it is open: whether it is. */
+  async lockOpenSession(id: string): Promise<boolean> {
+    const open = await this.tx.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.providerId, this.tx.providerId),
+          eq(sessions.id, id),
+          isNull(sessions.endedAt),
+        ),
+      )
+      .for('update');
+    return open.length > 0;
   }
 
-  async profile(providerId: string, userId: string) {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const [row] = await tx
-        .select({
-          userId: users.id,
-          email: users.email,
-          providerId: providers.id,
-          name: providers.name,
-          billingNumber: providers.billingNumber,
-        })
-        .from(users)
-        .innerJoin(providers, eq(providers.id, users.providerId))
-        .where(and(eq(users.providerId, providerId), eq(users.id, userId)));
-      return row;
-    });
+  /** Replaces the user's password hash if it is still `fromHash`: whether it was. */
+  async replacePasswordHash(userId: string, fromHash: string, toHash: string): Promise<boolean> {
+    const updated = await this.tx.db
+      .update(users)
+      .set({ passwordHash: toHash })
+      .where(
+        and(
+          eq(users.providerId, this.tx.providerId),
+          eq(users.id, userId),
+          eq(users.passwordHash, fromHash),
+        ),
+      )
+      .returning({ id: users.id });
+    return updated.length > 0;
+  }
+
+  async profile(userId: string) {
+    const [row] = await this.tx.db
+      .select({
+        userId: users.id,
+        email: users.email,
+        providerId: providers.id,
+        name: providers.name,
+        billingNumber: providers.billingNumber,
+      })
+      .from(users)
+      .innerJoin(providers, eq(providers.id, users.providerId))
+      .where(and(eq(users.providerId, this.tx.providerId), eq(users.id, userId)));
+    return row;
   }
 }

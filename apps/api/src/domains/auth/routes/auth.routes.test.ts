@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { Profile } from '@meritum/shared';
 import type { Response, Test } from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { signUp, useApp } from '../../../../test/app-harness';
+import { useApp } from '../../../../test/app-harness';
 import { useTestDatabase } from '../../../../test/db';
 import { ownerQuery } from '../../../../test/factories';
 import { uniqueAddress } from '../../../../test/http-session';
+import { signUp } from '../../../../test/sign-up';
 import { SESSION_COOKIE } from '../../../plugins/sessions';
 
 const ctx = useTestDatabase();

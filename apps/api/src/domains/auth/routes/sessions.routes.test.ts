@@ -1,9 +1,10 @@
 import { BACKGROUND_REQUEST_HEADER } from '@meritum/shared';
 import type { Response } from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { signUp, useApp } from '../../../../test/app-harness';
+import { useApp } from '../../../../test/app-harness';
 import { useTestDatabase } from '../../../../test/db';
 import { ownerQuery } from '../../../../test/factories';
+import { signUp } from '../../../../test/sign-up';
 import { SESSION_COOKIE } from '../../../plugins/sessions';
 
 /** Sessions that fit a clinic: idle and absolute limits, sign out everywhere, password change. */

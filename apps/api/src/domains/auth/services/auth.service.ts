@@ -1,23 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  type Clock,
+import type {
+  Clock,
   LoginRequest,
   PasswordChange,
-  type SessionEndCode,
+  SessionEndCode,
   SignupRequest,
 } from '@meritum/shared';
 import { hash, verify } from '@node-rs/argon2';
 import type { z } from 'zod';
+import type { Database } from '../../../db/client';
 import { PG_UNIQUE_VIOLATION, postgresErrorCode } from '../../../db/postgres-errors';
+import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import {
   InvalidCredentialsError,
   InvalidCurrentPasswordError,
   NotFoundError,
   UnauthenticatedError,
 } from '../../../lib/errors';
-import { parseOrThrow } from '../../../lib/validate';
 import type { LoginThrottle } from '../login-throttle';
-import type { AuthRepo, StoredSession } from '../repos/auth.repo';
+import { type AuthLookups, AuthRepo, type StoredSession } from '../repos/auth.repo';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../session-policy';
 import { newSessionToken, parseSessionToken, secretMatches } from '../session-token';
 
@@ -46,20 +47,9 @@ export interface SessionOf {
 export type SessionCheck = { session: SessionOf } | { ended: SessionEndCode } | null;
 
 export interface AuthServiceDeps {
-  repo: Pick<
-    AuthRepo,
-    | 'createProviderWithUser'
-    | 'userByEmail'
-    | 'sessionById'
-    | 'insertSession'
-    | 'touchSession'
-    | 'deleteSession'
-    | 'endSessions'
-    | 'deleteExpiredSessions'
-    | 'passwordHash'
-    | 'changePassword'
-    | 'profile'
-  >;
+  db: Database;
+  lookups: Pick<AuthLookups, 'userByEmail' | 'sessionById'>;
+  repo: (tx: ProviderTx) => AuthRepo;
   throttle: LoginThrottle;
   clock: Clock;
   sessions?: SessionPolicy;
@@ -72,13 +62,15 @@ export type AuthService = ReturnType<typeof createAuthService>;
  * billing number is taken. The hash is computed either way, so both take as long.
  */
 export async function createAccount(
-  repo: Pick<AuthRepo, 'createProviderWithUser'>,
+  db: Database,
   request: z.output<typeof SignupRequest>,
 ): Promise<{ providerId: string } | null> {
   const providerId = randomUUID();
   const passwordHash = await hash(request.password, ARGON2);
   try {
-    await repo.createProviderWithUser({ providerId, passwordHash, ...request });
+    await withProviderScope(db, providerId, (tx) =>
+      new AuthRepo(tx).createProviderWithUser({ passwordHash, ...request }),
+    );
     return { providerId };
   } catch (error) {
     if (postgresErrorCode(error) === PG_UNIQUE_VIOLATION) return null;
@@ -96,13 +88,23 @@ const SIGNUP_ACCEPTED = {
  * sign-up nor login tells whether an email is registered: every sign-up hashes a password and
  * answers alike, and a login for an unknown email verifies against a decoy hash.
  */
-export function createAuthService({ repo, throttle, clock, sessions }: AuthServiceDeps) {
+export function createAuthService({
+  db,
+  lookups,
+  repo,
+  throttle,
+  clock,
+  sessions,
+}: AuthServiceDeps) {
   const policy = sessions ?? DEFAULT_SESSION_POLICY;
+  /** One unit of work for the provider. */
+  const scoped = <T>(providerId: string, work: (r: AuthRepo) => Promise<T>) =>
+    withProviderScope(db, providerId, (tx) => work(repo(tx)));
   const idleMs = policy.idleMinutes * 60_000;
   const lifetimeMs = policy.maxHours * 3_600_000;
 
   async function profileOf(providerId: string, userId: string) {
-    const profile = await repo.profile(providerId, userId);
+    const profile = await scoped(providerId, (r) => r.profile(userId));
     // A session's user is never missing (sessions cascade with users): a guard, not a path.
     if (!profile) throw new NotFoundError('user');
     return profile;
@@ -114,12 +116,6 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + lifetimeMs);
     return { token, row: { id, secretHash, expiresAt, lastActiveAt: now } };
-  }
-
-  async function openSession(providerId: string, userId: string) {
-    const { token, row } = newSession();
-    await repo.insertSession({ ...row, providerId, userId });
-    return { token, expiresAt: row.expiresAt };
   }
 
   /** Why a stored session no longer holds, if it does not. */
@@ -134,31 +130,32 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
   async function storedSession(token: string | undefined) {
     const parts = token ? parseSessionToken(token) : null;
     if (!parts) return null;
-    const stored = await repo.sessionById(parts.id);
+    const stored = await lookups.sessionById(parts.id);
     if (!stored || !secretMatches(parts.secret, stored.secretHash)) return null;
     return { id: parts.id, stored };
   }
 
   return {
     /** Creates the account when its email and billing number are new; answers alike either way. */
-    async signup(input: unknown) {
-      await createAccount(repo, parseOrThrow(SignupRequest, input, 'sign-up'));
+    async signup(request: z.output<typeof SignupRequest>) {
+      await createAccount(db, request);
       return SIGNUP_ACCEPTED;
     },
 
-    async login(input: unknown) {
-      const request = parseOrThrow(LoginRequest, input, 'login');
-      const user = await repo.userByEmail(request.email);
+    async login(request: z.output<typeof LoginRequest>) {
+      const user = await lookups.userByEmail(request.email);
       const valid = await throttle.attempt(request.email, async () =>
         verify(user?.passwordHash ?? (await decoyHash()), request.password).catch(() => false),
       );
       if (!user || !valid) throw new InvalidCredentialsError();
-      await repo.deleteExpiredSessions(user.providerId, user.userId, clock.now());
-      return {
-        providerId: user.providerId,
-        userId: user.userId,
-        ...(await openSession(user.providerId, user.userId)),
-      };
+      const { providerId, userId } = user;
+      const { token, row } = newSession();
+      // One unit of work: the user's sessions whose lifetime is over go, the new one opens.
+      await scoped(providerId, async (r) => {
+        await r.deleteExpiredSessions(userId, row.lastActiveAt);
+        await r.insertSession({ ...row, userId });
+      });
+      return { providerId, userId, token, expiresAt: row.expiresAt };
     },
 
     /**
@@ -175,26 +172,24 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
       const now = clock.now().getTime();
       const ended = endOf(stored, now);
       if (ended === 'SESSION_EXPIRED' || ended === 'SESSION_IDLE') {
-        await repo.deleteSession(stored.providerId, id);
+        await scoped(stored.providerId, (r) => r.deleteSession(id));
       }
       if (ended) return { ended };
       if (!background && now - stored.lastActiveAt.getTime() >= TOUCH_EVERY_MS) {
-        await repo.touchSession(stored.providerId, id, new Date(now));
+        await scoped(stored.providerId, (r) => r.touchSession(id, new Date(now)));
       }
       return { session: { sessionId: id, providerId: stored.providerId, userId: stored.userId } };
     },
 
     async logout(token: string | undefined): Promise<void> {
       const found = await storedSession(token);
-      if (found) await repo.deleteSession(found.stored.providerId, found.id);
+      if (found) await scoped(found.stored.providerId, (r) => r.deleteSession(found.id));
     },
 
     /** Ends every session of the user, this one included. */
     async signOutEverywhere(session: SessionOf): Promise<void> {
-      await repo.endSessions(session.providerId, session.userId, {
-        reason: 'signed_out_everywhere',
-        at: clock.now(),
-      });
+      const ending = { reason: 'signed_out_everywhere' as const, at: clock.now() };
+      await scoped(session.providerId, (r) => r.endSessions(session.userId, ending));
     },
 
     /**
@@ -202,20 +197,30 @@ export function createAuthService({ repo, throttle, clock, sessions }: AuthServi
      * one included, and this browser gets a new one: a stolen cookie of this session is of no
      * use after the change.
      */
-    async changePassword(session: SessionOf, input: unknown) {
-      const request = parseOrThrow(PasswordChange, input, 'password change');
-      const { email } = await profileOf(session.providerId, session.userId);
-      const current = await repo.passwordHash(session.providerId, session.userId);
-      const valid = await throttle.attempt(email, async () =>
+    async changePassword(session: SessionOf, request: z.output<typeof PasswordChange>) {
+      const { providerId, userId, sessionId } = session;
+      const { profile, current } = await scoped(providerId, async (r) => ({
+        profile: await r.profile(userId),
+        current: await r.passwordHash(userId),
+      }));
+      // A session's user is never missing (sessions cascade with users): a guard, not a path.
+      if (!profile) throw new NotFoundError('user');
+      const valid = await throttle.attempt(profile.email, async () =>
         verify(current ?? (await decoyHash()), request.currentPassword).catch(() => false),
       );
       if (!valid || current === undefined) throw new InvalidCurrentPasswordError();
       const { token, row } = newSession();
-      const outcome = await repo.changePassword(session.providerId, session.userId, {
-        fromHash: current,
-        toHash: await hash(request.newPassword, ARGON2),
-        bySessionId: session.sessionId,
-        newSession: row,
+      const toHash = await hash(request.newPassword, ARGON2);
+      // In one unit of work: the session still open, the hash still the one verified, then
+      // every session ended and this browser's new one opened in their place.
+      const outcome = await scoped(providerId, async (r) => {
+        if (!(await r.lockOpenSession(sessionId))) return 'session-ended' as const;
+        if (!(await r.replacePasswordHash(userId, current, toHash))) {
+          return 'password-changed' as const;
+        }
+        await r.endSessions(userId, { reason: 'password_changed', at: row.lastActiveAt });
+        await r.insertSession({ ...row, userId });
+        return 'changed' as const;
       });
       // Ended (signed out everywhere) or changed by another session while this one was checked.
       if (outcome === 'session-ended') throw new UnauthenticatedError();

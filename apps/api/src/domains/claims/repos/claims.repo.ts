@@ -1,35 +1,31 @@
 import { type Claim, type ClaimState, claims } from '@meritum/shared';
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../../../db/client';
-import { withProviderScope } from '../../../db/provider-scope';
+import type { ProviderTx } from '../../../db/provider-scope';
 
 export type NewClaimRow = Omit<typeof claims.$inferInsert, 'providerId'>;
 export type ClaimPatch = Partial<
   Pick<Claim, 'state' | 'feeAssessed' | 'submittedAt' | 'assessedAt' | 'paidAt'>
 >;
 
-/** Claims, always scoped to one provider. SQL only: the state machine lives in the service. */
+/** Claims of the scope's provider. SQL only: the state machine lives in the service. */
 export class ClaimsRepo {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly tx: ProviderTx) {}
 
-  async insertMany(providerId: string, rows: NewClaimRow[]): Promise<Claim[]> {
+  async insertMany(rows: NewClaimRow[]): Promise<Claim[]> {
     if (rows.length === 0) return [];
-    return withProviderScope(this.db, providerId, (tx) =>
-      tx
-        .insert(claims)
-        .values(rows.map((row) => ({ ...row, providerId })))
-        .returning(),
-    );
+    const { providerId } = this.tx;
+    return this.tx.db
+      .insert(claims)
+      .values(rows.map((row) => ({ ...row, providerId })))
+      .returning();
   }
 
-  async findById(providerId: string, id: string): Promise<Claim | undefined> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const [claim] = await tx
-        .select()
-        .from(claims)
-        .where(and(eq(claims.providerId, providerId), eq(claims.id, id)));
-      return claim;
-    });
+  async findById(id: string): Promise<Claim | undefined> {
+    const [claim] = await this.tx.db
+      .select()
+      .from(claims)
+      .where(and(eq(claims.providerId, this.tx.providerId), eq(claims.id, id)));
+    return claim;
   }
 
   /**
@@ -37,28 +33,25 @@ export class ClaimsRepo {
    * exactly one matches. Returns the updated claim, or undefined when it had moved on.
    */
   async updateIfInState(
-    providerId: string,
     id: string,
     from: ClaimState,
     patch: ClaimPatch,
     at: Date,
   ): Promise<Claim | undefined> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const [claim] = await tx
-        .update(claims)
-        .set({ ...patch, updatedAt: at })
-        .where(and(eq(claims.providerId, providerId), eq(claims.id, id), eq(claims.state, from)))
-        .returning();
-      return claim;
-    });
+    const [claim] = await this.tx.db
+      .update(claims)
+      .set({ ...patch, updatedAt: at })
+      .where(
+        and(eq(claims.providerId, this.tx.providerId), eq(claims.id, id), eq(claims.state, from)),
+      )
+      .returning();
+    return claim;
   }
 
-  async delete(providerId: string, id: string): Promise<boolean> {
-    return withProviderScope(this.db, providerId, async (tx) => {
-      const result = await tx
-        .delete(claims)
-        .where(and(eq(claims.providerId, providerId), eq(claims.id, id)));
-      return (result.rowCount ?? 0) > 0;
-    });
+  async delete(id: string): Promise<boolean> {
+    const result = await this.tx.db
+      .delete(claims)
+      .where(and(eq(claims.providerId, this.tx.providerId), eq(claims.id, id)));
+    return (result.rowCount ?? 0) > 0;
   }
 }

@@ -1,17 +1,19 @@
 import {
   CLAIM_TRANSITIONS,
   type Claim,
-  ClaimTransition,
+  type ClaimTransition,
   type Clock,
   edmontonDate,
   edmontonDateString,
   firstOfMonth,
-  NewClaim,
+  type NewClaim,
   PAYMENT_STATES,
   toCents,
 } from '@meritum/shared';
+import type { z } from 'zod';
+import type { Database } from '../../../db/client';
 import { PG_FOREIGN_KEY_VIOLATION, postgresErrorCode } from '../../../db/postgres-errors';
-import { assertProviderId } from '../../../db/provider-scope';
+import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import {
   InvalidTransitionError,
   NotFoundError,
@@ -19,11 +21,13 @@ import {
   ValidationError,
 } from '../../../lib/errors';
 import type { EventBus } from '../../../lib/events';
-import { parseOrThrow } from '../../../lib/validate';
 import type { ClaimPatch, ClaimsRepo } from '../repos/claims.repo';
 
 export interface ClaimsServiceDeps {
-  claims: Pick<ClaimsRepo, 'insertMany' | 'findById' | 'updateIfInState' | 'delete'>;
+  db: Database;
+  claims: (
+    tx: ProviderTx,
+  ) => Pick<ClaimsRepo, 'insertMany' | 'findById' | 'updateIfInState' | 'delete'>;
   events: Pick<EventBus, 'emit'>;
   clock: Clock;
 }
@@ -35,55 +39,62 @@ export type ClaimsService = ReturnType<typeof createClaimsService>;
  * analytics domain; the database triggers have already recorded it, so a lost event is a delay,
  * never a stale cache forever.
  */
-export function createClaimsService({ claims, events, clock }: ClaimsServiceDeps) {
+export function createClaimsService({ db, claims, events, clock }: ClaimsServiceDeps) {
   const changed = (providerId: string) => events.emit('claims.changed', { providerId });
+  const scoped = <T>(providerId: string, work: (repo: ReturnType<typeof claims>) => Promise<T>) =>
+    withProviderScope(db, providerId, (tx) => work(claims(tx)));
 
   return {
-    async create(providerId: string, input: unknown): Promise<Claim> {
-      assertProviderId(providerId);
-      const claim = parseOrThrow(NewClaim, input, 'claim');
+    /** A new draft claim; its date of service must lie in the past ten years. */
+    async create(providerId: string, claim: z.output<typeof NewClaim>): Promise<Claim> {
       assertServiceDate(claim.dateOfService, clock.now());
-      const [created] = await claims
-        .insertMany(providerId, [{ ...claim, state: 'draft' }])
-        .catch((error: unknown) => {
-          if (postgresErrorCode(error) === PG_FOREIGN_KEY_VIOLATION)
-            throw new UnknownProviderError();
-          throw error;
-        });
+      const [created] = await scoped(providerId, (repo) =>
+        repo.insertMany([{ ...claim, state: 'draft' }]),
+      ).catch((error: unknown) => {
+        if (postgresErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) throw new UnknownProviderError();
+        throw error;
+      });
       changed(providerId);
       return created as Claim;
     },
 
     async get(providerId: string, id: string): Promise<Claim> {
-      assertProviderId(providerId);
-      const claim = await claims.findById(providerId, id);
+      const claim = await scoped(providerId, (repo) => repo.findById(id));
       if (!claim) throw new NotFoundError('claim');
       return claim;
     },
 
-    async transition(providerId: string, id: string, input: unknown): Promise<Claim> {
-      assertProviderId(providerId);
-      const { to, feeAssessed } = parseOrThrow(ClaimTransition, input, 'transition');
-      const claim = await this.get(providerId, id);
-      if (!CLAIM_TRANSITIONS[claim.state].includes(to)) {
-        throw new InvalidTransitionError(claim.state, to);
-      }
-      const patch = transitionPatch(claim, to, feeAssessed, clock.now());
-      const updated = await claims.updateIfInState(providerId, id, claim.state, patch, clock.now());
-      if (!updated) {
-        throw new InvalidTransitionError(
-          claim.state,
-          to,
-          `the claim is no longer ${claim.state}: another change came first`,
-        );
-      }
+    /** Moves a claim along the state machine, read and written in one unit of work. */
+    async transition(
+      providerId: string,
+      id: string,
+      request: z.output<typeof ClaimTransition>,
+    ): Promise<Claim> {
+      const { to, feeAssessed } = request;
+      const updated = await scoped(providerId, async (repo) => {
+        const claim = await repo.findById(id);
+        if (!claim) throw new NotFoundError('claim');
+        if (!CLAIM_TRANSITIONS[claim.state].includes(to)) {
+          throw new InvalidTransitionError(claim.state, to);
+        }
+        const now = clock.now();
+        const patch = transitionPatch(claim, to, feeAssessed, now);
+        const moved = await repo.updateIfInState(id, claim.state, patch, now);
+        if (!moved) {
+          throw new InvalidTransitionError(
+            claim.state,
+            to,
+            `the claim is no longer ${claim.state}: another change came first`,
+          );
+        }
+        return moved;
+      });
       changed(providerId);
       return updated;
     },
 
     async remove(providerId: string, id: string): Promise<void> {
-      assertProviderId(providerId);
-      if (!(await claims.delete(providerId, id))) throw new NotFoundError('claim');
+      if (!(await scoped(providerId, (repo) => repo.delete(id)))) throw new NotFoundError('claim');
       changed(providerId);
     },
   };
