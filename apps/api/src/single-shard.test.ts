@@ -401,10 +401,12 @@ async function repositoriesDirectly(providerId: string) {
   expect(
     await cache.bulkUpsert([{ ...row, dimensions: {}, value: '7', sourceVersion: '1000000' }]),
   ).toBe(1);
-  // From an older version: kept as stored.
-  expect(await cache.bulkUpsert([{ ...row, dimensions: {}, value: '3', sourceVersion: '1' }])).toBe(
-    0,
-  );
+  // From an older version: kept as stored. (Not judged by the count: Citus, pulling the rows
+  // through the coordinator, reports the rows it sent, kept ones included.)
+  await cache.bulkUpsert([{ ...row, dimensions: {}, value: '3', sourceVersion: '1' }]);
+  const stored = await cache.getMetrics(['claims_count'], month, end);
+  const kept = stored.find((entry) => Object.keys(entry.dimensions).length === 0);
+  expect(kept).toMatchObject({ value: '7', sourceVersion: '1000000' });
   // More than 10,000 rows: staged with COPY into a temporary table, then one upsert from it.
   const past = months('1900-01', 101);
   const many = past.flatMap((period) =>
@@ -417,6 +419,7 @@ async function repositoriesDirectly(providerId: string) {
     })),
   );
   expect(await cache.bulkUpsert(many)).toBe(10_100);
+  expect(await cache.getMetrics(['claims_count'], '1900-01-01', '1908-05-31')).toHaveLength(10_100);
   expect(
     await cache.deleteSuperseded(
       past.map((period) => period.periodStart),
