@@ -41,7 +41,7 @@ export function createServices(deps: {
     claims: createClaimsService({ db, claims: (tx) => new ClaimsRepo(tx), events, clock }),
     auth: createAuthService({
       db,
-      lookups: new AuthLookups(db),
+      lookups: new AuthLookups(pool),
       repo: (tx) => new AuthRepo(tx),
       throttle: createLoginThrottle(pool, deps.loginThrottle),
       clock,

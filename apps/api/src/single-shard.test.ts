@@ -84,6 +84,7 @@ const SQL_MODULES: Record<string, string> = {
   'db/login-role.ts': 'makes the application login as the owner, before the application',
   'db/migrate.ts': 'migrations run as the owner, once, before the application: not routed',
   'db/provision.ts': 'creates the database as the owner, before the application: not routed',
+  'db/prepared.ts': 'sends the per-request statements a repository builds, as prepared ones',
   'db/provider-scope.ts': 'the transaction and SET LOCAL of every scoped statement',
   'demo/demo-data.ts': 'seeded first by the workload, on the empty database',
   'demo/synthetic-claims.ts': 'the demo claims, inserted by the seeding',

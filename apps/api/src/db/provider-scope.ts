@@ -32,7 +32,7 @@ export interface ScopeOptions {
 }
 
 /** Throws before any SQL runs unless `providerId` is a UUID. */
-export function assertProviderId(providerId: unknown): asserts providerId is string {
+function assertProviderId(providerId: unknown): asserts providerId is string {
   if (!ProviderId.safeParse(providerId).success) throw new InvalidProviderIdError();
 }
 

@@ -38,6 +38,14 @@ async function withSpiedScope<T>(
   }
 }
 
+/** January, February and March 2026, each as its first and last day. */
+const firstQuarter2026 = () =>
+  months('2026-01', 3) as [
+    ReturnType<typeof months>[number],
+    ReturnType<typeof months>[number],
+    ReturnType<typeof months>[number],
+  ];
+
 /** Sets computed_at behind the repository's back, relative to the database clock. */
 async function ageRow(providerId: string, metricKey: string, periodStart: string, minutes: number) {
   await ownerQuery(
@@ -297,11 +305,7 @@ describe('AnalyticsCacheRepo.getMetrics', () => {
 describe('AnalyticsCacheRepo.bulkUpsert', () => {
   it('updates existing rows and inserts new ones, returning the rows written', async () => {
     const p = await provider();
-    const [jan, feb, mar] = months('2026-01', 3) as [
-      ReturnType<typeof months>[number],
-      ReturnType<typeof months>[number],
-      ReturnType<typeof months>[number],
-    ];
+    const [jan, feb, mar] = firstQuarter2026();
     await repo(p).bulkUpsert([
       cacheEntry({ ...jan, value: '1' }),
       cacheEntry({ ...feb, value: '2' }),
@@ -631,11 +635,7 @@ describe('source_version ordering', () => {
 
   it('decides row by row in one batch: newer rows are written, older ones kept and not counted', async () => {
     const p = await provider();
-    const [jan, feb, mar] = months('2026-01', 3) as [
-      ReturnType<typeof months>[number],
-      ReturnType<typeof months>[number],
-      ReturnType<typeof months>[number],
-    ];
+    const [jan, feb, mar] = firstQuarter2026();
     await repo(p).bulkUpsert([
       cacheEntry({ ...jan, value: '1', sourceVersion: '5' }),
       cacheEntry({ ...feb, value: '1', sourceVersion: '5' }),
@@ -661,11 +661,7 @@ describe('source_version ordering', () => {
 describe('AnalyticsCacheRepo.deleteSuperseded', () => {
   it('deletes the rows of the given months computed from an older version, and counts them', async () => {
     const p = await provider();
-    const [jan, feb, mar] = months('2026-01', 3) as [
-      ReturnType<typeof months>[number],
-      ReturnType<typeof months>[number],
-      ReturnType<typeof months>[number],
-    ];
+    const [jan, feb, mar] = firstQuarter2026();
     await repo(p).bulkUpsert([
       // January: one row the refresh rewrote (10), one it did not (9, gone from the claims).
       cacheEntry({ ...jan, value: '1', sourceVersion: '10' }),

@@ -1,5 +1,6 @@
 import { type CacheFigure, type ClaimType, STORED_METRIC_KEYS } from '@meritum/shared';
 import { sql } from 'drizzle-orm';
+import { preparedRows } from '../../../db/prepared';
 import type { ProviderTx } from '../../../db/provider-scope';
 import {
   type FreshnessStatus,
@@ -28,9 +29,11 @@ export class DashboardRepo {
     const dimensions = claimType
       ? sql`c.dimensions @> ${JSON.stringify({ claim_type: claimType })}::jsonb`
       : sql`(c.dimensions = '{}'::jsonb or c.dimensions ? 'health_service_code')`;
-    const { rows } = await this.tx.db.execute<
+    const rows = await preparedRows<
       StatusRow & { rows: Array<[string, string, object, string]>; missing_months: string[] }
-    >(sql`
+    >(
+      this.tx.client,
+      sql`
         with status as (${statusQuery(providerId)})
         select status.*,
                (select coalesce(json_agg(json_build_array(c.metric_key, c.period_start, c.dimensions,
@@ -41,7 +44,8 @@ export class DashboardRepo {
                    and c.period_start >= ${start} and c.period_end <= ${end}
                    and ${dimensions}) as rows,
                ${missingMonthsQuery(providerId, months)} as missing_months
-        from status`);
+        from status`,
+    );
     const row = rows[0];
     return {
       status: toFreshnessStatus(row),

@@ -1,6 +1,7 @@
 import { providers, type SessionEndReason, sessions, users } from '@meritum/shared';
 import { and, eq, isNull, lte, ne, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client';
+import type pg from 'pg';
+import { preparedRows } from '../../../db/prepared';
 import type { ProviderTx } from '../../../db/provider-scope';
 
 export interface StoredSession {
@@ -20,15 +21,18 @@ export interface StoredSession {
  * provider scope and reach nothing else.
  */
 export class AuthLookups {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   /** The one lookup by email, through a SECURITY DEFINER function (no provider is known yet). */
   async userByEmail(email: string) {
-    const { rows } = await this.db.execute<{
+    const rows = await preparedRows<{
       user_id: string;
       provider_id: string;
       password_hash: string;
-    }>(sql`select user_id, provider_id, password_hash from auth_user_by_email(${email})`);
+    }>(
+      this.pool,
+      sql`select user_id, provider_id, password_hash from auth_user_by_email(${email})`,
+    );
     const row = rows[0];
     return row
       ? { userId: row.user_id, providerId: row.provider_id, passwordHash: row.password_hash }
@@ -37,7 +41,8 @@ export class AuthLookups {
 
   /** The one lookup by session id, through a SECURITY DEFINER function. */
   async sessionById(id: string): Promise<StoredSession | undefined> {
-    const { rows } = await this.db.execute<{
+    // Every request that carries a cookie asks this: prepared once per connection.
+    const rows = await preparedRows<{
       provider_id: string;
       user_id: string;
       secret_hash: string;
@@ -45,6 +50,7 @@ export class AuthLookups {
       last_active_at: string;
       end_reason: SessionEndReason | null;
     }>(
+      this.pool,
       sql`select provider_id, user_id, secret_hash, expires_at::text, last_active_at::text, end_reason
           from auth_session_by_id(${id})`,
     );
