@@ -118,8 +118,9 @@ export const bulkUpsertVsCopy: Benchmark = {
       title: `bulkUpsert of ${ROWS.toLocaleString('en-CA')} rows onto existing keys vs COPY`,
       description:
         'Each round rewrites every key with a new value and a newer source_version through ' +
-        'AnalyticsCacheRepo.bulkUpsert in withProviderScope (dedupe, sort, row-level security, one ' +
-        'transaction), ' +
+        'AnalyticsCacheRepo.bulkUpsert in withProviderScope (rows staged with COPY into a temporary ' +
+        'table, then one upsert from it with dedupe and key order in SQL, under row-level security, ' +
+        'one transaction), ' +
         'then COPYs the same rows from the same process into two scratch tables: one bare, one with ' +
         "analytics_cache's indexes and constraints; last, the staged rows are upserted again " +
         `server-side, the floor any client could reach. Median of ${rounds} rounds.`,
