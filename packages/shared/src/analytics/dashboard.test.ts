@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DashboardQuery } from './dashboard';
+import { DashboardQuery, spanIssue } from './dashboard';
 import { StatementsQuery } from './statements';
 
 describe('the period rules of a query', () => {
@@ -29,5 +29,13 @@ describe('the period rules of a query', () => {
     for (const query of good) {
       expect(DashboardQuery.safeParse(query).success, JSON.stringify(query)).toBe(true);
     }
+  });
+
+  it('leave the shared span message whole for the forms that show it', () => {
+    expect(
+      DashboardQuery.safeParse({ period: 'custom', start: '2026-05-01', end: '2026-04-30' })
+        .success,
+    ).toBe(false);
+    expect(spanIssue.message).toMatch(/^start must not be after end/);
   });
 });

@@ -7,6 +7,7 @@ import { IsoDate } from '../validation/primitives';
 /** A range of dates: start not after end, and at most the cache's 24 months. */
 export const withinMaxSpan = (q: { start: string; end: string }) =>
   q.start <= q.end && monthSpan(q.start, q.end) <= MAX_PERIOD_MONTHS;
+/** Give Zod a copy (`{ ...spanIssue }`): its refine() moves `message` out of the object it gets. */
 export const spanIssue = {
   message: `start must not be after end, and a range spans at most ${MAX_PERIOD_MONTHS} months`,
   path: ['end'],
@@ -39,7 +40,7 @@ export function withPeriodRules<S extends z.ZodType<PeriodFields>>(schema: S) {
         q.start === undefined ||
         q.end === undefined ||
         withinMaxSpan({ start: q.start, end: q.end }),
-      spanIssue,
+      { ...spanIssue },
     );
 }
 

@@ -44,11 +44,11 @@ const MetricsQuery = z
       .pipe(Dimensions)
       .optional(),
   })
-  .refine(withinMaxSpan, spanIssue);
+  .refine(withinMaxSpan, { ...spanIssue });
 
 const RangeQuery = z
   .strictObject({ start: IsoDate, end: IsoDate })
-  .refine(withinMaxSpan, spanIssue);
+  .refine(withinMaxSpan, { ...spanIssue });
 
 export interface AnalyticsRoutesOptions {
   analytics: Analytics;
