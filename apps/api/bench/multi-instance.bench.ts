@@ -23,11 +23,18 @@ const SIZES = {
 const SEEDED_CLAIMS = 2_000;
 const DASHBOARD = '/api/v1/analytics/dashboard?period=last_12_months';
 /** What happens to each new claim after it is created, in turn. */
-const SCRIPTS: ReadonlyArray<ReadonlyArray<{ to: string; feeAssessed?: string }>> = [
+const SCRIPTS: ReadonlyArray<
+  ReadonlyArray<{ to: string; feeAssessed?: string; explanatoryCodes?: string[] }>
+> = [
   [{ to: 'submitted' }, { to: 'paid' }],
-  [{ to: 'submitted' }, { to: 'adjusted', feeAssessed: '35.46' }],
-  [{ to: 'submitted' }, { to: 'rejected' }, { to: 'submitted' }, { to: 'paid' }],
-  [{ to: 'submitted' }, { to: 'rejected' }, { to: 'written_off' }],
+  [{ to: 'submitted' }, { to: 'adjusted', feeAssessed: '35.46', explanatoryCodes: ['21'] }],
+  [
+    { to: 'submitted' },
+    { to: 'rejected', explanatoryCodes: ['05'] },
+    { to: 'submitted' },
+    { to: 'paid' },
+  ],
+  [{ to: 'submitted' }, { to: 'rejected', explanatoryCodes: ['05'] }, { to: 'written_off' }],
 ];
 
 const child = fileURLToPath(new URL('./api-instance-process.ts', import.meta.url));

@@ -724,14 +724,14 @@ const claims: BadInput[] = [
     name: 'a transition with a negative fee assessed',
     method: 'POST',
     path: '/claims/{own}/transitions',
-    json: { to: 'adjusted', feeAssessed: '-5.00' },
+    json: { to: 'adjusted', feeAssessed: '-5.00', explanatoryCodes: ['21'] },
     ...invalid,
   },
   {
     name: 'a transition with a fee assessed of three decimals',
     method: 'POST',
     path: '/claims/{own}/transitions',
-    json: { to: 'adjusted', feeAssessed: '80.001' },
+    json: { to: 'adjusted', feeAssessed: '80.001', explanatoryCodes: ['21'] },
     ...invalid,
   },
   {

@@ -195,8 +195,14 @@ describe('bulk upserts over overlapping keys', () => {
 const MOVES = Array.from({ length: 20 }, (_, i) => {
   const to = (['paid', 'rejected', 'adjusted'] as const)[i % 3] as ClaimState;
   return to === 'adjusted'
-    ? { to, feeAssessed: formatCents(toCents('85.50') - BigInt(i + 1)) }
-    : { to };
+    ? {
+        to,
+        feeAssessed: formatCents(toCents('85.50') - BigInt(i + 1)),
+        explanatoryCodes: ['21'],
+      }
+    : to === 'rejected'
+      ? { to, explanatoryCodes: ['05'] }
+      : { to };
 });
 const newClaim = {
   claimType: 'AHCIP' as const,

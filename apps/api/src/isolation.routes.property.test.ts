@@ -8,14 +8,12 @@ import {
   claims,
   edmontonDate,
   firstOfMonth,
-  formatCents,
   formatDate,
   lastOfMonth,
+  MONTHLY_METRIC_KEYS,
   monthsBetween,
   PERIOD_OPTIONS,
-  STORED_METRIC_KEYS,
   systemClock,
-  toCents,
 } from '@meritum/shared';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
@@ -28,7 +26,7 @@ import { dashboardFromClaims, topCodesFromClaims } from '../test/dashboard-refer
 import { useTestDatabase } from '../test/db';
 import { runInterleaved, type Step } from '../test/interleave';
 import { asMetricMap, referenceMetrics } from '../test/metrics-reference';
-import { claimType, createOp, transitionFields } from '../test/op-arbitraries';
+import { claimType, createOp, transitionBody, transitionFields } from '../test/op-arbitraries';
 import { withProviderScope } from './db/provider-scope';
 import { retentionWindow } from './domains/analytics/services/retention';
 import { AuthRepo } from './domains/auth/repos/auth.repo';
@@ -99,7 +97,7 @@ const routeOp: fc.Arbitrary<RouteOp> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant('metrics' as const),
-      keys: fc.subarray([...STORED_METRIC_KEYS], { minLength: 1 }),
+      keys: fc.subarray([...MONTHLY_METRIC_KEYS], { minLength: 1 }),
       dimensions: fc.constantFrom(...DIMENSION_FILTERS),
     }),
   },
@@ -208,8 +206,7 @@ async function play(models: readonly Physician[], { provider, op }: Step<RouteOp
       const to = (
         op.allowed && allowed.length > 0 ? pick(allowed, op.choice) : pick(refused, op.choice)
       ) as ClaimState;
-      const body =
-        to === 'adjusted' ? { to, feeAssessed: formatCents(toCents(claim.fee) + 1n) } : { to };
+      const body = transitionBody(to, claim.fee, op.choice);
       const response = await post(me, `/api/v1/claims/${claim.id}/transitions`, body);
       if (allowed.includes(to)) {
         expect(response.status, response.text).toBe(200);
@@ -323,7 +320,7 @@ async function holdsAtRest(me: Physician, others: readonly Physician[]): Promise
 
   const response = await get(
     me,
-    `/api/v1/analytics/metrics?keys=${STORED_METRIC_KEYS.join(',')}&start=${WINDOW_START}&end=${WINDOW_END}`,
+    `/api/v1/analytics/metrics?keys=${MONTHLY_METRIC_KEYS.join(',')}&start=${WINDOW_START}&end=${WINDOW_END}`,
   );
   expect(response.status, response.text).toBe(200);
   const own: Claim[] = await withProviderScope(ctx.db, me.providerId, (tx) =>

@@ -58,7 +58,7 @@ interface ClaimPlan {
   dateOfService: string;
   feeSubmitted: string;
   /** Transitions after creation, in order; `paid`/`adjusted` carry their fee. */
-  path: Array<{ to: ClaimState; feeAssessed?: string }>;
+  path: Array<{ to: ClaimState; feeAssessed?: string; explanatoryCodes?: string[] }>;
 }
 
 // A's amounts and codes are distinctive: any of them in B's responses would be a leak.
@@ -75,21 +75,28 @@ const A_CLAIMS: ClaimPlan[] = [
     healthServiceCode: '98.76Z',
     dateOfService: LAST_MONTH,
     feeSubmitted: '654.32',
-    path: [{ to: 'submitted' }, { to: 'adjusted', feeAssessed: '543.21' }],
+    path: [
+      { to: 'submitted' },
+      { to: 'adjusted', feeAssessed: '543.21', explanatoryCodes: ['21'] },
+    ],
   },
   {
     claimType: 'WCB',
     healthServiceCode: '91.23W',
     dateOfService: LAST_MONTH,
     feeSubmitted: '888.88',
-    path: [{ to: 'submitted' }, { to: 'rejected' }, { to: 'written_off' }],
+    path: [
+      { to: 'submitted' },
+      { to: 'rejected', explanatoryCodes: ['05'] },
+      { to: 'written_off' },
+    ],
   },
   {
     claimType: 'AHCIP',
     healthServiceCode: '98.76Z',
     dateOfService: THIS_MONTH,
     feeSubmitted: '919.19',
-    path: [{ to: 'submitted' }, { to: 'rejected' }],
+    path: [{ to: 'submitted' }, { to: 'rejected', explanatoryCodes: ['05'] }],
   },
   {
     claimType: 'WCB',
@@ -129,7 +136,7 @@ const B_CLAIMS: ClaimPlan[] = [
     healthServiceCode: '03.03A',
     dateOfService: LAST_MONTH,
     feeSubmitted: '85.50',
-    path: [{ to: 'submitted' }, { to: 'rejected' }],
+    path: [{ to: 'submitted' }, { to: 'rejected', explanatoryCodes: ['05'] }],
   },
   {
     claimType: 'AHCIP',
@@ -180,6 +187,8 @@ async function analyticsViews(agent: Agent): Promise<Map<string, { text: string;
     'claims_count,billed_amount',
     'paid_count,paid_amount,days_to_payment_sum',
     'rejected_count,assessed_count,pending_amount',
+    'rejected_amount,adjustment_loss',
+    'outstanding_count,outstanding_amount',
   ];
   const dimensions = ['', `&dimensions=${encodeURIComponent('{"claim_type":"WCB"}')}`, BY_A_CODE];
   for (const range of RANGES) {
@@ -389,12 +398,12 @@ describe('two physicians', () => {
     const beforeA = await storedState(a.providerId);
     const beforeB = await storedState(b.providerId);
     // From each of A's states, every move the state machine would allow A.
-    const moves: Array<{ to: ClaimState; feeAssessed?: string }> = [
+    const moves: Array<{ to: ClaimState; feeAssessed?: string; explanatoryCodes?: string[] }> = [
       { to: 'submitted' },
       { to: 'paid' },
       { to: 'paid', feeAssessed: '313.13' },
-      { to: 'adjusted', feeAssessed: '1.00' },
-      { to: 'rejected' },
+      { to: 'adjusted', feeAssessed: '1.00', explanatoryCodes: ['21'] },
+      { to: 'rejected', explanatoryCodes: ['05'] },
       { to: 'written_off' },
     ];
 
@@ -422,14 +431,21 @@ describe('two physicians', () => {
         healthServiceCode: '03.05B',
         dateOfService: THIS_MONTH,
         feeSubmitted: '432.10',
-        path: [{ to: 'submitted' }, { to: 'adjusted', feeAssessed: '401.23' }],
+        path: [
+          { to: 'submitted' },
+          { to: 'adjusted', feeAssessed: '401.23', explanatoryCodes: ['21'] },
+        ],
       },
       {
         claimType: 'AHCIP',
         healthServiceCode: '03.03A',
         dateOfService: LAST_MONTH,
         feeSubmitted: '123.45',
-        path: [{ to: 'submitted' }, { to: 'rejected' }, { to: 'written_off' }],
+        path: [
+          { to: 'submitted' },
+          { to: 'rejected', explanatoryCodes: ['05'] },
+          { to: 'written_off' },
+        ],
       },
     ]);
     const moved = await b.agent.post(`/api/v1/claims/${b.ids[3]}/transitions`).send({

@@ -4,10 +4,9 @@ import {
   type Claim,
   type ClaimState,
   claims,
-  formatCents,
+  edmontonDateString,
+  MONTHLY_METRIC_KEYS,
   type PeriodOption,
-  STORED_METRIC_KEYS,
-  toCents,
 } from '@meritum/shared';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -20,7 +19,7 @@ import { useTestDatabase } from '../test/db';
 import { createProvider } from '../test/factories';
 import { runInterleaved, type Step } from '../test/interleave';
 import { asMetricMap, referenceMetrics } from '../test/metrics-reference';
-import { claimType, createOp, transitionFields } from '../test/op-arbitraries';
+import { claimType, createOp, transitionBody, transitionFields } from '../test/op-arbitraries';
 import { freshnessOf } from '../test/scoped';
 import type { Database } from './db/client';
 import { withProviderScope } from './db/provider-scope';
@@ -163,8 +162,7 @@ async function play(
       const to = (
         op.allowed && allowed.length > 0 ? pick(allowed, op.choice) : pick(refused, op.choice)
       ) as ClaimState;
-      const input =
-        to === 'adjusted' ? { to, feeAssessed: formatCents(toCents(claim.fee) + 1n) } : { to };
+      const input = transitionBody(to, claim.fee, op.choice);
       if (allowed.includes(to)) {
         const moved = await model.service.transition(p, claim.id, input);
         expect(moved).toMatchObject({ id: claim.id, providerId: p, state: to });
@@ -205,7 +203,9 @@ async function play(
         months: window,
         joinRunning: false,
       });
-      const reference = referenceMetrics(await claimsOf(db, p), window);
+      // The refresh also wrote the outstanding figures, as of the clock's day.
+      const asOf = edmontonDateString(h.clock.now());
+      const reference = referenceMetrics(await claimsOf(db, p), window, asOf);
       expect(outcome).toEqual({
         status: 'refreshed',
         months: window.length,
@@ -239,7 +239,7 @@ async function play(
     case 'metrics': {
       const window = retentionWindow(h.clock);
       const { figures } = await h.analytics.figures.figures(p, {
-        keys: [...STORED_METRIC_KEYS],
+        keys: [...MONTHLY_METRIC_KEYS],
         start: window[0] as string,
         end: '2026-10-31',
         dimensions: op.claimType ? { claim_type: op.claimType } : undefined,
@@ -328,7 +328,7 @@ async function holdsAtRest(h: Harness, db: Database, model: ProviderModel): Prom
   }
   const window = retentionWindow(h.clock);
   const { figures: cached } = await h.analytics.figures.figures(p, {
-    keys: [...STORED_METRIC_KEYS],
+    keys: [...MONTHLY_METRIC_KEYS],
     start: window[0] as string,
     end: '2026-10-31',
   });

@@ -263,13 +263,27 @@ async function physicianDay(agent: Agent, other: Agent) {
   await move(paid, { to: 'paid' }, 409); // a draft is not paid
   for (const id of ids) await move(id, { to: 'submitted' });
   await move(paid, { to: 'paid' });
-  await move(adjusted, { to: 'adjusted', feeAssessed: '100.00' });
-  await move(rejected, { to: 'rejected' });
+  await move(adjusted, { to: 'adjusted', feeAssessed: '100.00', explanatoryCodes: ['21'] });
+  await move(rejected, { to: 'rejected', explanatoryCodes: ['05'] });
   await move(rejected, { to: 'submitted' });
-  await move(rejected, { to: 'rejected' });
+  await move(rejected, { to: 'rejected', explanatoryCodes: ['05'] });
   await move(rejected, { to: 'written_off' });
   await expectStatus(agent.get(`/api/v1/claims/${paid}`), 200);
   await expectStatus(other.get(`/api/v1/claims/${paid}`), 404);
+  // The claims behind figures: every filter, a second page, and another physician's list.
+  const listed = await expectStatus(
+    agent.get(
+      `/api/v1/claims?serviceFrom=${lastMonth}&serviceTo=${today}&paidFrom=${lastMonth}` +
+        `&paidTo=${today}&claimType=AHCIP&state=paid&state=adjusted&healthServiceCode=03.03A` +
+        '&explanatoryCode=21&limit=1',
+    ),
+    200,
+  );
+  await expectStatus(agent.get('/api/v1/claims?outstanding=0-30&explanatoryCode=none'), 200);
+  const first = await expectStatus(agent.get('/api/v1/claims?limit=1'), 200);
+  await expectStatus(agent.get(`/api/v1/claims?limit=1&cursor=${first.body.nextCursor}`), 200);
+  expect(listed.body.totals).toBeDefined();
+  await expectStatus(other.get('/api/v1/claims?outstanding=90%2B'), 200);
   await expectStatus(other.post(`/api/v1/claims/${paid}/transitions`).send({ to: 'paid' }), 404);
   await expectStatus(agent.get('/api/v1/auth/me'), 200);
   await expectStatus(agent.get('/ready'), 200);
@@ -563,6 +577,8 @@ describe('the Citus plan: one provider, one shard', () => {
       'claims.claims_changed_on_delete -> analytics_claims_changed',
       'claims.claims_changed_on_insert -> analytics_claims_changed',
       'claims.claims_changed_on_update -> analytics_claims_changed',
+      'claims.claims_history_on_insert -> claims_record_events',
+      'claims.claims_history_on_update -> claims_record_events',
     ]);
 
     const { rows: tables } = await ctx.admin.query<{ name: string }>(

@@ -140,7 +140,11 @@ async function connection(index: number, until: number, claims: OwnClaim[]): Pro
           'transition',
           'POST',
           `/api/v1/claims/${claim.id}/transitions`,
-          to === 'adjusted' ? { to, feeAssessed: cents(claim.fee - 500) } : { to },
+          to === 'adjusted'
+            ? { to, feeAssessed: cents(claim.fee - 500), explanatoryCodes: ['21'] }
+            : to === 'rejected'
+              ? { to, explanatoryCodes: ['05'] }
+              : { to },
         );
         if (moved.status === 200) claim.state = to;
       }

@@ -9,7 +9,7 @@ import { createClaimsService } from '../src/domains/claims/services/claims.servi
 import { EventBus } from '../src/lib/events';
 import type { TestDatabase } from './db';
 
-export const silentLogger = pino({ level: 'silent' });
+export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /**
  * The analytics domain on a test database, with a settable clock, the claims service wired to
@@ -42,9 +42,9 @@ export function analyticsHarness(
     calculator: (tx) => {
       const real = new MetricsCalculator(tx);
       return {
-        async compute(months) {
+        async compute(months, outstandingAsOf) {
           computeCalls.push({ providerId: tx.providerId, months });
-          const computed = await real.compute(months);
+          const computed = await real.compute(months, outstandingAsOf);
           for (const resolve of computedWaiters.splice(0)) resolve();
           // Slow refreshes hold their lock and transaction after the snapshot was taken, so a
           // test can commit a claim change between a refresh's reading and its writing.

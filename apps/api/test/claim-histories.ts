@@ -7,10 +7,12 @@ export interface ClaimHistory {
   healthServiceCode: string;
   dateOfService: string;
   feeSubmitted: string;
-  steps: Array<{ to: string; at: Date; feeAssessed?: string }>;
+  steps: Array<{ to: string; at: Date; feeAssessed?: string; explanatoryCodes?: string[] }>;
 }
 
 const CODES = ['03.03A', '03.04A', '08.19A', '13.99J'];
+/** Explanatory codes: some in the project's table, some not, one a WCB-style code. */
+const REASONS = ['01', '05A', '21', '32', 'H40', 'W7'];
 const PATHS = [
   [],
   ['submitted'],
@@ -41,8 +43,9 @@ export const claimHistory: fc.Arbitrary<ClaimHistory> = fc
     path: fc.constantFrom(...PATHS),
     gaps: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 4, maxLength: 4 }),
     hour: fc.constantFrom(5, 6, 7, 12, 18),
+    reasons: fc.uniqueArray(fc.constantFrom(...REASONS), { minLength: 1, maxLength: 3 }),
   })
-  .map(({ claimType, healthServiceCode, day, fee, adjustedFee, path, gaps, hour }) => {
+  .map(({ claimType, healthServiceCode, day, fee, adjustedFee, path, gaps, hour, reasons }) => {
     const serviceDay = new Date(Date.UTC(2026, 0, 1 + day));
     let at = Date.UTC(2026, 0, 1 + day, hour, 30);
     const steps = path.map((to, i) => {
@@ -52,6 +55,7 @@ export const claimHistory: fc.Arbitrary<ClaimHistory> = fc
       if (to === 'adjusted') {
         step.feeAssessed = adjustedFee === fee ? formatCents(toCents(fee) + 1n) : adjustedFee;
       }
+      if (to === 'adjusted' || to === 'rejected') step.explanatoryCodes = reasons;
       return step;
     });
     return {

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@meritum/shared';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Database } from '../src/db/client';
@@ -20,7 +21,7 @@ export interface PausedRefresh {
  */
 export function killableRefresher(
   db: Database,
-  options: { pauseFrom: number; mode: 'idle' | 'sleeping' },
+  options: { pauseFrom: number; mode: 'idle' | 'sleeping'; clock?: Clock },
 ) {
   let writes = 0;
   const paused: PausedRefresh[] = [];
@@ -32,6 +33,7 @@ export function killableRefresher(
 
   const refresher = new RefreshService({
     db,
+    clock: options.clock ?? systemClock,
     repos: (tx) => {
       const cache = new AnalyticsCacheRepo(tx);
       return {
@@ -52,6 +54,7 @@ export function killableRefresher(
             return written;
           },
           deleteSuperseded: (...args) => cache.deleteSuperseded(...args),
+          deleteOutstandingBefore: (...args) => cache.deleteOutstandingBefore(...args),
         },
         freshness: new FreshnessRepo(tx),
         calculator: new MetricsCalculator(tx),

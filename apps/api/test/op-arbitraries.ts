@@ -28,3 +28,16 @@ export const transitionFields = {
   ),
   choice: fc.nat(),
 };
+
+const REASONS = [['05'], ['21', 'W7'], ['32']];
+
+/** What a transition to `to` sends: a payment of another amount, codes where the API asks. */
+export function transitionBody<S extends string>(to: S, fee: string, choice: number) {
+  const codes = REASONS[choice % REASONS.length] as string[];
+  if (to === 'adjusted') {
+    const cents = BigInt(fee.replace('.', '')) + 1n;
+    const feeAssessed = `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+    return { to, feeAssessed, explanatoryCodes: codes };
+  }
+  return to === 'rejected' ? { to, explanatoryCodes: codes } : { to };
+}

@@ -78,6 +78,16 @@ export const SCHEMA_FUNCTIONS: Readonly<Record<string, FunctionRouting>> = {
     reason:
       'statement trigger on claims: refuses a statement that changes two providers’ claims, and passes the one provider on, so it stays on the shard of the statement that fired it',
   },
+  claims_record_events: {
+    routing: 'trigger-only',
+    reason:
+      'statement trigger on claims: refuses a statement that changes two providers’ claims, and passes the one provider’s changed claims on, so it stays on the shard of the statement that fired it',
+  },
+  claims_append_events: {
+    routing: 'trigger-only',
+    reason:
+      'called by claims_record_events with the one provider whose claims changed: appends to that provider’s claim history',
+  },
   analytics_note_months: {
     routing: 'trigger-only',
     reason:

@@ -9,6 +9,7 @@ import { APP_ROLE, JOBS_ROLE, PINNED_SETTINGS } from './client';
 export const REFERENCE_TABLES = ['providers', 'users', 'sessions'] as const;
 export const PROVIDER_TABLES = [
   'claims',
+  'claim_events',
   'analytics_cache',
   'provider_data_versions',
   'analytics_dirty_months',
@@ -20,14 +21,16 @@ export const PROVIDER_TABLES = [
 export const KEYED_TABLES = [{ table: 'rate_limits', column: 'key' }] as const;
 
 /**
- * Functions the workers run themselves: the policies' scope, and the claims trigger with the
- * bookkeeping it calls on the shard of the statement that fired it.
+ * Functions the workers run themselves: the policies' scope, and the claims triggers with the
+ * bookkeeping and history they write on the shard of the statement that fired them.
  */
 const WORKER_FUNCTIONS = [
   'app_provider_id()',
   'analytics_note_months(uuid, date[])',
   'analytics_note_counted(uuid, bigint, date[], claim_type[], boolean[], integer[])',
   'analytics_claims_changed()',
+  'claims_append_events(uuid, boolean, uuid[], claim_state[], claim_state[], numeric[], numeric[], text[], timestamptz[])',
+  'claims_record_events()',
 ];
 
 export interface DistributeReport {

@@ -65,6 +65,7 @@ describe('migrations', () => {
       'analytics_refresh_state',
       'analytics_statement_exports',
       'analytics_statements',
+      'claim_events',
       'claim_month_versions',
       'claims',
       'provider_data_versions',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClaimType } from '../claims/claim';
+import { OUTSTANDING_BUCKETS } from '../claims/outstanding';
 import { monthSpan } from '../dates/business-dates';
 import { MAX_PERIOD_MONTHS, PeriodOption } from '../dates/periods';
 import { IsoDate } from '../validation/primitives';
@@ -101,6 +102,58 @@ export type PeriodFigures = z.infer<typeof PeriodFigures>;
 /** A resolved period: whole Edmonton months, inclusive. */
 export const PeriodRange = z.object({ start: IsoDate, end: IsoDate });
 
+/** An explanatory code with what it means (null when the project's table lacks it). */
+const Reason = z.object({
+  /** A code of the assessment, or `none` for claims refused without one. */
+  explanatoryCode: z.string().min(1),
+  description: z.string().nullable(),
+});
+
+/** Claims refused, by service month, under one explanatory code (a claim under each of its codes). */
+export const RefusalReason = Reason.extend({ claimsCount: Count, amount: MoneyString });
+export type RefusalReason = z.infer<typeof RefusalReason>;
+
+/** Submitted minus assessed of claims adjusted, by payment month, under one code. */
+export const AdjustmentReason = Reason.extend({ amountLost: MoneyString });
+export type AdjustmentReason = z.infer<typeof AdjustmentReason>;
+
+export const OutstandingBucketName = z.enum(OUTSTANDING_BUCKETS);
+
+/** Claims still owed as of a day in Edmonton, by days since submission. */
+export const OutstandingFigures = z.object({
+  /** The Edmonton day the figures were computed for; null before the first refresh. */
+  asOf: IsoDate.nullable(),
+  buckets: z.array(
+    z.object({ bucket: OutstandingBucketName, claimsCount: Count, amount: MoneyString }),
+  ),
+  total: z.object({ claimsCount: Count, amount: MoneyString }),
+});
+export type OutstandingFigures = z.infer<typeof OutstandingFigures>;
+
+const SignedCount = z.number().int();
+
+/** Each KPI of a period minus the same KPI of the period before it: null when either is null. */
+export const MetricChange = z.object({
+  claimsCount: SignedCount,
+  billedAmount: MoneyString,
+  paidAmount: MoneyString,
+  paidCount: SignedCount,
+  rejectedCount: SignedCount,
+  assessedCount: SignedCount,
+  pendingAmount: MoneyString,
+  rejectionRate: RatioString,
+  avgDaysToPayment: RatioString,
+});
+export type MetricChange = z.infer<typeof MetricChange>;
+
+/** The previous period of equal length (the months just before), its KPIs and the change. */
+export const Comparison = z.object({
+  period: PeriodRange,
+  metrics: DashboardMetrics,
+  change: MetricChange,
+});
+export type Comparison = z.infer<typeof Comparison>;
+
 /**
  * The dashboard response: what every client of GET /analytics/dashboard reads. Objects are not
  * strict, so a client keeps working when the API adds a field; the API's tests hold the API to
@@ -108,6 +161,12 @@ export const PeriodRange = z.object({ start: IsoDate, end: IsoDate });
  */
 export const DashboardResponse = PeriodFigures.extend({
   period: PeriodRange,
+  /** Refused claims of the period by explanatory code, most dollars first. */
+  refusals: z.array(RefusalReason),
+  /** Amounts lost to adjustments of claims paid in the period, by explanatory code. */
+  adjustments: z.array(AdjustmentReason),
+  outstanding: OutstandingFigures,
+  comparison: Comparison,
   freshness: z.object({
     state: FreshnessState,
     computedAt: z.iso.datetime({ offset: true }).nullable(),

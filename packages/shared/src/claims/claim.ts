@@ -56,11 +56,51 @@ export const NewClaim = z.strictObject({
 });
 export type NewClaim = z.input<typeof NewClaim>;
 
-/** POST /claims/:id/transitions: the state to move to, and the amount paid when it is a payment. */
-export const ClaimTransition = z.strictObject({
-  to: ClaimState,
-  feeAssessed: MoneyAmount.optional(),
-});
+/** States an assessment explains: a transition to one of them carries explanatory codes. */
+export const EXPLAINED_STATES: readonly ClaimState[] = ['rejected', 'adjusted'];
+
+/**
+ * A code from the assessment that explains a refusal or an adjustment: Alberta Health's
+ * explanatory codes, or WCB's own. Shape only: 1 to 6 upper-case letters and digits.
+ */
+export const ExplanatoryCode = z
+  .string()
+  .regex(/^[0-9A-Z]{1,6}$/, 'explanatory codes are 1 to 6 upper-case letters and digits');
+
+/** One to five codes, each once, as an assessment gives them. */
+export const ExplanatoryCodes = z
+  .array(ExplanatoryCode)
+  .min(1, 'give one to five explanatory codes')
+  .max(5, 'give one to five explanatory codes')
+  .refine((codes) => new Set(codes).size === codes.length, 'each explanatory code is given once');
+
+/**
+ * POST /claims/:id/transitions: the state to move to, the amount paid when it is a payment, and
+ * the assessment's explanatory codes when it refuses or adjusts.
+ */
+export const ClaimTransition = z
+  .strictObject({
+    to: ClaimState,
+    feeAssessed: MoneyAmount.optional(),
+    explanatoryCodes: ExplanatoryCodes.optional(),
+  })
+  .superRefine((t, ctx) => {
+    const explained = EXPLAINED_STATES.includes(t.to);
+    if (explained && t.explanatoryCodes === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['explanatoryCodes'],
+        message: `a claim ${t.to} carries the assessment's explanatoryCodes (one to five)`,
+      });
+    }
+    if (!explained && t.explanatoryCodes !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['explanatoryCodes'],
+        message: 'explanatoryCodes go with a transition to rejected or adjusted only',
+      });
+    }
+  });
 export type ClaimTransition = z.input<typeof ClaimTransition>;
 
 /** A claim as the API answers with it (POST /claims, GET /claims/:id, its transitions). */
@@ -74,6 +114,8 @@ export const ClaimResponse = z.object({
   feeSubmitted: z.string(),
   feeAssessed: z.string().nullable(),
   state: ClaimState,
+  /** The codes of the assessment that refused or adjusted it; empty otherwise. */
+  explanatoryCodes: z.array(z.string()),
   submittedAt: Instant.nullable(),
   assessedAt: Instant.nullable(),
   paidAt: Instant.nullable(),
@@ -81,3 +123,21 @@ export const ClaimResponse = z.object({
   updatedAt: Instant,
 });
 export type ClaimResponse = z.output<typeof ClaimResponse>;
+
+/** One change of a claim's state, as its history records it. */
+export const ClaimEventResponse = z.object({
+  /** Null for the claim's creation. */
+  fromState: ClaimState.nullable(),
+  toState: ClaimState,
+  feeSubmitted: z.string(),
+  feeAssessed: z.string().nullable(),
+  explanatoryCodes: z.array(z.string()),
+  occurredAt: Instant,
+});
+export type ClaimEventResponse = z.output<typeof ClaimEventResponse>;
+
+/** GET /claims/:id: the claim and its history, oldest change first. */
+export const ClaimDetailResponse = ClaimResponse.extend({
+  history: z.array(ClaimEventResponse),
+});
+export type ClaimDetailResponse = z.output<typeof ClaimDetailResponse>;

@@ -72,3 +72,16 @@ function resolveCustom(start: string | undefined, end: string | undefined): Reso
   const b = parseDate(end);
   return { start: firstOfMonth(a.year, a.month), end: lastOfMonth(b.year, b.month) };
 }
+
+/**
+ * The period of equal length just before `period`: as many whole months, ending the month
+ * before it starts (this quarter against the last, twelve months against the twelve before).
+ */
+export function previousPeriod(period: ResolvedPeriod): ResolvedPeriod {
+  const start = parseDate(period.start);
+  const end = parseDate(period.end);
+  const length = (end.year - start.year) * 12 + (end.month - start.month) + 1;
+  const first = addMonths(start.year, start.month, -length);
+  const last = addMonths(start.year, start.month, -1);
+  return { start: firstOfMonth(first.year, first.month), end: lastOfMonth(last.year, last.month) };
+}

@@ -40,6 +40,8 @@ export const analyticsRefreshState = pgTable('analytics_refresh_state', {
   refreshedAt: timestamp('refreshed_at', { withTimezone: true, mode: 'date' }).notNull(),
   /** Refreshes that ran, for operators and the single-flight tests. */
   refreshCount: bigint('refresh_count', { mode: 'number' }).notNull().default(0),
+  /** The Edmonton day the outstanding figures were computed for: they age without any change. */
+  outstandingAsOf: date('outstanding_as_of', { mode: 'string' }),
 });
 
 /**

@@ -37,6 +37,7 @@ export function createAnalytics(options: AnalyticsOptions) {
   const calculator = options.calculator ?? ((tx: ProviderTx) => new MetricsCalculator(tx));
   const refresher = new RefreshService({
     db,
+    clock,
     repos: (tx) => ({
       cache: new AnalyticsCacheRepo(tx),
       freshness: new FreshnessRepo(tx),

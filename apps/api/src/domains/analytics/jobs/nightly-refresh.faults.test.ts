@@ -47,7 +47,7 @@ describe('a nightly run killed midway', () => {
       applicationName: KILLED_RUN,
     });
     const db = createDatabase(pool);
-    const killable = killableRefresher(db, { pauseFrom: 3, mode: 'idle' });
+    const killable = killableRefresher(db, { pauseFrom: 3, mode: 'idle', clock: h.clock });
     const run = runNightlyRefresh({
       jobsDb: createDatabase(jobsPool),
       refresher: killable.refresher,

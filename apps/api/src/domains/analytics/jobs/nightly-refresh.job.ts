@@ -1,4 +1,4 @@
-import type { Clock } from '@meritum/shared';
+import { type Clock, edmontonDateString } from '@meritum/shared';
 import { sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
@@ -37,11 +37,13 @@ type Candidate = {
   data_version: string;
   cache_version: string | null;
   has_dirty_months: boolean;
+  outstanding_as_of: string | null;
 };
 
 /**
  * The nightly refresh: every provider whose cache is not current gets its 24-month window
- * recomputed, with its dirty months of any year. Months before the window that the cache holds
+ * recomputed, with its dirty months of any year; one whose outstanding figures are of an
+ * earlier day gets them recomputed. Months before the window that the cache holds
  * stay as they are: the claims triggers mark every changed month dirty, whatever its year, so a
  * stored month without a dirty mark is current, and recomputing them all would make the night
  * grow with each provider's history instead of with the window. Nothing is deleted: a month
@@ -66,6 +68,7 @@ export async function runNightlyRefresh(
     }
     const started = Date.now();
     const window = retentionWindow(clock);
+    const today = edmontonDateString(clock.now());
     const { rows: count } = await tx.execute<{ n: string }>(
       sql`select analytics_provider_count()::text as n`,
     );
@@ -89,7 +92,8 @@ export async function runNightlyRefresh(
     while (true) {
       const page: Candidate[] = (
         await tx.execute<Candidate>(
-          sql`select provider_id, data_version::text, cache_version::text, has_dirty_months
+          sql`select provider_id, data_version::text, cache_version::text, has_dirty_months,
+                       outstanding_as_of::text
                 from analytics_refresh_candidates(${after}::uuid, ${pageSize})`,
         )
       ).rows;
@@ -101,8 +105,13 @@ export async function runNightlyRefresh(
             try {
               const current =
                 candidate.cache_version === candidate.data_version && !candidate.has_dirty_months;
-              if (current) report.skipped++;
-              else {
+              if (current && candidate.outstanding_as_of === today) report.skipped++;
+              else if (current) {
+                // Only the outstanding figures aged: a refresh of no month recomputes them.
+                const outcome = await refresher.refreshProvider(providerId);
+                if (outcome.status === 'refreshed') report.refreshed++;
+                else report.busy++;
+              } else {
                 // The window and the dirty months (a refresh always adds them), of any year.
                 const outcome = await refresher.refreshProvider(providerId, { months: window });
                 if (outcome.status === 'refreshed') {

@@ -62,7 +62,7 @@ describe('MetricsCalculator', () => {
         feeSubmitted: '100.10',
         steps: [
           { to: 'submitted', at: new Date('2026-03-21T16:00:00Z') },
-          { to: 'rejected', at: new Date('2026-03-25T16:00:00Z') },
+          { to: 'rejected', at: new Date('2026-03-25T16:00:00Z'), explanatoryCodes: ['32', 'H40'] },
         ],
       },
       {
@@ -101,6 +101,14 @@ describe('MetricsCalculator', () => {
       'rejected_count|2026-03-01|{}': '1',
       'rejected_count|2026-03-01|{"claim_type":"AHCIP"}': '1',
       'rejected_count|2026-03-01|{"claim_type":"WCB"}': '0',
+      // Refused under two codes: counted once under each.
+      'rejected_count|2026-03-01|{"claim_type":"AHCIP","explanatory_code":"32"}': '1',
+      'rejected_count|2026-03-01|{"claim_type":"AHCIP","explanatory_code":"H40"}': '1',
+      'rejected_amount|2026-03-01|{}': '100.10',
+      'rejected_amount|2026-03-01|{"claim_type":"AHCIP"}': '100.10',
+      'rejected_amount|2026-03-01|{"claim_type":"WCB"}': '0.00',
+      'rejected_amount|2026-03-01|{"claim_type":"AHCIP","explanatory_code":"32"}': '100.10',
+      'rejected_amount|2026-03-01|{"claim_type":"AHCIP","explanatory_code":"H40"}': '100.10',
       'assessed_count|2026-03-01|{}': '2',
       'assessed_count|2026-03-01|{"claim_type":"AHCIP"}': '2',
       'assessed_count|2026-03-01|{"claim_type":"WCB"}': '0',
@@ -114,6 +122,8 @@ describe('MetricsCalculator', () => {
       'paid_amount|2026-03-01|{"claim_type":"AHCIP"}': '40.00',
       'days_to_payment_sum|2026-03-01|{}': '28',
       'days_to_payment_sum|2026-03-01|{"claim_type":"AHCIP"}': '28',
+      'adjustment_loss|2026-03-01|{}': '0.00',
+      'adjustment_loss|2026-03-01|{"claim_type":"AHCIP"}': '0.00',
     });
     expect(
       entries.every(
@@ -121,6 +131,118 @@ describe('MetricsCalculator', () => {
       ),
     ).toBe(true);
   });
+
+  it('counts what adjustments took by payment month under each code, negative when paid more', async () => {
+    const p = await createProvider(ctx.admin);
+    const { service, clock } = claimsService();
+    const adjusted = (fee: string, paid: string, codes: string[], at: string) => ({
+      claimType: 'WCB' as const,
+      healthServiceCode: 'W100',
+      dateOfService: '2026-02-10',
+      feeSubmitted: fee,
+      steps: [
+        { to: 'submitted', at: new Date('2026-02-11T16:00:00Z') },
+        { to: 'adjusted', at: new Date(at), feeAssessed: paid, explanatoryCodes: codes },
+      ],
+    });
+    await playHistories(service, clock, p, [
+      adjusted('120.00', '100.00', ['21'], '2026-03-01T06:59:00Z'), // 28 Feb, 23:59 in Edmonton
+      adjusted('50.00', '35.50', ['21', 'W7'], '2026-03-01T07:00:00Z'), // 1 March, 00:00
+      adjusted('10.00', '12.00', ['W7'], '2026-03-05T16:00:00Z'), // paid two dollars more
+    ]);
+    const got = asMetricMap((await compute(p, ['2026-02-01', '2026-03-01'])).entries);
+    const loss = [...got].filter(([key]) => key.startsWith('adjustment_loss|'));
+    expect(Object.fromEntries(loss)).toEqual({
+      'adjustment_loss|2026-02-01|{}': '20.00',
+      'adjustment_loss|2026-02-01|{"claim_type":"WCB"}': '20.00',
+      'adjustment_loss|2026-02-01|{"claim_type":"WCB","explanatory_code":"21"}': '20.00',
+      'adjustment_loss|2026-03-01|{}': '12.50',
+      'adjustment_loss|2026-03-01|{"claim_type":"WCB"}': '12.50',
+      'adjustment_loss|2026-03-01|{"claim_type":"WCB","explanatory_code":"21"}': '14.50',
+      'adjustment_loss|2026-03-01|{"claim_type":"WCB","explanatory_code":"W7"}': '12.50',
+    });
+  });
+
+  it('buckets outstanding claims by whole Edmonton days since submission, on every boundary and across a DST change', async () => {
+    const p = await createProvider(ctx.admin);
+    const { service, clock } = claimsService();
+    // As of Wednesday 15 April 2026 in Edmonton (MDT); clocks went forward on 8 March, so the
+    // older claims were submitted in MST. Each is submitted at 23:30 or 00:30 local time, where
+    // the UTC date differs from the Edmonton one.
+    const submitted = (day: string, utc: string, then: string[] = []) => ({
+      claimType: 'AHCIP' as const,
+      healthServiceCode: '03.03A',
+      dateOfService: '2026-01-02',
+      feeSubmitted: '10.00',
+      steps: [
+        { to: 'submitted', at: new Date(utc) },
+        ...then.map((to) => ({
+          to,
+          at: new Date(utc),
+          ...(to === 'rejected' ? { explanatoryCodes: ['32'] } : {}),
+        })),
+      ],
+      day,
+    });
+    const claims = [
+      submitted('2026-03-16', '2026-03-17T05:30:00Z'), // 30 days: 23:30 MDT on 16 March
+      submitted('2026-03-15', '2026-03-15T06:30:00Z'), // 31 days: 00:30 MDT on 15 March
+      submitted('2026-02-14', '2026-02-15T06:30:00Z'), // 60 days: 23:30 MST on 14 February
+      submitted('2026-02-13', '2026-02-13T07:30:00Z', ['rejected']), // 61 days, refused
+      submitted('2026-01-15', '2026-01-16T06:30:00Z'), // 90 days
+      submitted('2026-01-14', '2026-01-14T07:30:00Z', ['rejected']), // 91 days, refused
+      submitted('2026-01-14', '2026-01-14T07:30:00Z', ['paid']), // paid: not outstanding
+      submitted('2026-01-14', '2026-01-14T07:30:00Z', ['rejected', 'written_off']), // written off
+    ];
+    await playHistories(
+      service,
+      clock,
+      p,
+      claims.map(({ day: _, ...claim }) => claim),
+    );
+    const { entries } = await withProviderScope(ctx.db, p, (tx) =>
+      new MetricsCalculator(tx).compute([], '2026-04-15'),
+    );
+    expect(
+      entries.every((e) => e.periodStart === '2026-04-15' && e.periodEnd === '2026-04-15'),
+    ).toBe(true);
+    const counts = Object.fromEntries(
+      [...asMetricMap(entries)].filter(
+        ([key]) => key.startsWith('outstanding_count|') && !key.includes('claim_type'),
+      ),
+    );
+    expect(counts).toEqual({
+      'outstanding_count|2026-04-15|{"age_bucket":"0-30"}': '1',
+      'outstanding_count|2026-04-15|{"age_bucket":"31-60"}': '2',
+      'outstanding_count|2026-04-15|{"age_bucket":"61-90"}': '2',
+      'outstanding_count|2026-04-15|{"age_bucket":"90+"}': '1',
+    });
+    expect(asMetricMap(entries)).toEqual(referenceMetrics(await claimsOf(p), [], '2026-04-15'));
+  });
+
+  it(
+    'equals the reference for the outstanding figures of random histories on any day',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(claimHistory, { maxLength: 10 }),
+          fc.integer({ min: 0, max: 200 }),
+          async (histories, offset) => {
+            const p = await createProvider(ctx.admin);
+            const { service, clock } = claimsService();
+            await playHistories(service, clock, p, histories);
+            const asOf = new Date(Date.UTC(2026, 1, 1 + offset)).toISOString().slice(0, 10);
+            const { entries } = await withProviderScope(ctx.db, p, (tx) =>
+              new MetricsCalculator(tx).compute(MONTHS, asOf),
+            );
+            expect(asMetricMap(entries)).toEqual(referenceMetrics(await claimsOf(p), MONTHS, asOf));
+          },
+        ),
+        { numRuns: 30 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   it('reads claims and data version in one statement, so in one snapshot, rows or none', async () => {
     const p = await createProvider(ctx.admin);

@@ -6,6 +6,7 @@ import {
   type CacheEntryValues,
   type Dimensions,
   type MetricKey,
+  OUTSTANDING_METRIC_KEYS,
 } from '@meritum/shared';
 import { and, asc, eq, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -121,6 +122,23 @@ export class AnalyticsCacheRepo {
    * `sourceVersion`: after a refresh has rewritten those months, what it did not rewrite is gone
    * from the claims, and a missing row means zero.
    */
+  /**
+   * Outstanding figures of a day before `asOf`, or of `asOf` from an older version: a bucket the
+   * latest computation no longer holds. The rows of one day remain.
+   */
+  async deleteOutstandingBefore(asOf: string, sourceVersion: string): Promise<number> {
+    const result = await this.tx.db
+      .delete(t)
+      .where(
+        and(
+          eq(t.providerId, this.tx.providerId),
+          inArray(t.metricKey, [...OUTSTANDING_METRIC_KEYS]),
+          sql`(${t.periodStart} <> ${asOf}::date or ${t.sourceVersion} < ${sourceVersion}::bigint)`,
+        ),
+      );
+    return result.rowCount ?? 0;
+  }
+
   async deleteSuperseded(months: readonly string[], sourceVersion: string): Promise<number> {
     if (months.length === 0) return 0;
     const result = await this.tx.db

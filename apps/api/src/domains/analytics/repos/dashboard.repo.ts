@@ -1,4 +1,9 @@
-import { type CacheFigure, type ClaimType, STORED_METRIC_KEYS } from '@meritum/shared';
+import {
+  type CacheFigure,
+  type ClaimType,
+  MONTHLY_METRIC_KEYS,
+  OUTSTANDING_METRIC_KEYS,
+} from '@meritum/shared';
 import { sql } from 'drizzle-orm';
 import { preparedRows } from '../../../db/prepared';
 import type { ProviderTx } from '../../../db/provider-scope';
@@ -10,28 +15,58 @@ import {
   toFreshnessStatus,
 } from './freshness.repo';
 
+export interface DashboardRead {
+  status: FreshnessStatus;
+  /** The period's monthly rows: totals (or one claim type's), by health service code, by reason. */
+  rows: CacheFigure[];
+  /** The previous period's totals, summed by metric in SQL; empty unless asked for. */
+  previous: Array<Pick<CacheFigure, 'metricKey' | 'value'>>;
+  /** The outstanding figures of the day they were computed for, by age bucket. */
+  outstanding: CacheFigure[];
+  missingMonths: string[];
+}
+
+type ReadRow = StatusRow & {
+  rows: Array<[string, string, object, string]>;
+  previous: Array<[string, string]>;
+  outstanding: Array<[string, string, object, string]>;
+  missing_months: string[];
+};
+
 /**
- * What one dashboard request reads, in one statement: the provider's freshness and the period's
- * cache rows that the dashboard sums. Only those rows (totals, or one claim type's, and the
- * code-level ones) and only the four columns it uses, built into one JSON value by PostgreSQL.
- * With `check`, the months (first days) the cache may not hold, it also says which of them it
- * is missing (`missingMonthsQuery`), from the same snapshot.
+ * What one dashboard request reads, in one statement: the provider's freshness, the period's
+ * cache rows that the dashboard sums (totals, or one claim type's, and the rows by code and by
+ * reason; the four columns it uses, built into one JSON value by PostgreSQL), the previous
+ * period's totals summed by metric, and the outstanding figures. With `months` (first days the
+ * cache may not hold), it also says which of them it is missing (`missingMonthsQuery`), from the
+ * same snapshot.
  */
 export class DashboardRepo {
   constructor(private readonly tx: ProviderTx) {}
 
   async read(
-    range: { start: string; end: string; claimType?: ClaimType | undefined },
+    range: {
+      start: string;
+      end: string;
+      claimType?: ClaimType | undefined;
+      previous?: { start: string; end: string } | undefined;
+    },
     months: readonly string[] = [],
-  ): Promise<{ status: FreshnessStatus; rows: CacheFigure[]; missingMonths: string[] }> {
-    const { start, end, claimType } = range;
+  ): Promise<DashboardRead> {
+    const { start, end, claimType, previous } = range;
     const { providerId } = this.tx;
+    const typeDims = JSON.stringify({ claim_type: claimType });
     const dimensions = claimType
-      ? sql`c.dimensions @> ${JSON.stringify({ claim_type: claimType })}::jsonb`
-      : sql`(c.dimensions = '{}'::jsonb or c.dimensions ? 'health_service_code')`;
-    const rows = await preparedRows<
-      StatusRow & { rows: Array<[string, string, object, string]>; missing_months: string[] }
-    >(
+      ? sql`c.dimensions @> ${typeDims}::jsonb`
+      : sql`(c.dimensions = '{}'::jsonb or c.dimensions ? 'health_service_code' or c.dimensions ? 'explanatory_code')`;
+    const totalsOnly = claimType
+      ? sql`c.dimensions = ${typeDims}::jsonb`
+      : sql`c.dimensions = '{}'::jsonb`;
+    const outstandingDims = claimType
+      ? sql`c.dimensions @> ${typeDims}::jsonb`
+      : sql`not c.dimensions ? 'claim_type'`;
+    const monthly = sql.param([...MONTHLY_METRIC_KEYS]);
+    const rows = await preparedRows<ReadRow>(
       this.tx.client,
       sql`
         with status as (${statusQuery(providerId)})
@@ -40,9 +75,28 @@ export class DashboardRepo {
                                                           c.value::text)), '[]')
                   from analytics_cache c
                  where c.provider_id = ${providerId}
-                   and c.metric_key = any(${sql.param([...STORED_METRIC_KEYS])}::text[])
+                   and c.metric_key = any(${monthly}::text[])
                    and c.period_start >= ${start} and c.period_end <= ${end}
                    and ${dimensions}) as rows,
+               ${
+                 previous
+                   ? sql`(select coalesce(json_agg(json_build_array(p.metric_key, p.value)), '[]')
+                            from (select c.metric_key, sum(c.value)::text as value
+                                    from analytics_cache c
+                                   where c.provider_id = ${providerId}
+                                     and c.metric_key = any(${monthly}::text[])
+                                     and c.period_start >= ${previous.start}
+                                     and c.period_end <= ${previous.end}
+                                     and ${totalsOnly}
+                                   group by c.metric_key) p)`
+                   : sql`'[]'::json`
+               } as previous,
+               (select coalesce(json_agg(json_build_array(c.metric_key, c.period_start, c.dimensions,
+                                                          c.value::text)), '[]')
+                  from analytics_cache c
+                 where c.provider_id = ${providerId}
+                   and c.metric_key = any(${sql.param([...OUTSTANDING_METRIC_KEYS])}::text[])
+                   and ${outstandingDims}) as outstanding,
                ${missingMonthsQuery(providerId, months)} as missing_months
         from status`,
     );
@@ -50,13 +104,14 @@ export class DashboardRepo {
     return {
       status: toFreshnessStatus(row),
       // Values travel as text inside the JSON: exact, never a float.
-      rows: (row?.rows ?? []).map(([metricKey, periodStart, dims, value]) => ({
-        metricKey,
-        periodStart,
-        dimensions: dims as CacheFigure['dimensions'],
-        value,
-      })),
+      rows: (row?.rows ?? []).map(toFigure),
+      previous: (row?.previous ?? []).map(([metricKey, value]) => ({ metricKey, value })),
+      outstanding: (row?.outstanding ?? []).map(toFigure),
       missingMonths: row?.missing_months ?? [],
     };
   }
+}
+
+function toFigure([metricKey, periodStart, dims, value]: [string, string, object, string]) {
+  return { metricKey, periodStart, dimensions: dims as CacheFigure['dimensions'], value };
 }

@@ -17,6 +17,8 @@ export interface FreshnessStatus {
   dirtyMonths: number;
   /** Some instance holds this provider's refresh lock right now. */
   refreshing: boolean;
+  /** The Edmonton day the outstanding figures were computed for; null before the first refresh. */
+  outstandingAsOf: string | null;
 }
 
 export type StatusRow = {
@@ -26,6 +28,7 @@ export type StatusRow = {
   age_seconds: number | null;
   dirty_months: number;
   refreshing: boolean;
+  outstanding_as_of: string | null;
 };
 
 /** One row: the provider's freshness (for a statement of its own, or a CTE of another). */
@@ -34,6 +37,7 @@ export function statusQuery(providerId: string): SQL {
     select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as data_version,
            s.source_version::text as cache_version,
            s.refreshed_at::text as refreshed_at,
+           s.outstanding_as_of::text as outstanding_as_of,
            extract(epoch from statement_timestamp() - s.refreshed_at)::float8 as age_seconds,
            (select count(*)::int from analytics_dirty_months d where d.provider_id = ${providerId}) as dirty_months,
            exists (select 1 from pg_locks l
@@ -89,6 +93,7 @@ export function toFreshnessStatus(row: StatusRow | undefined): FreshnessStatus {
     ageSeconds: row?.age_seconds ?? null,
     dirtyMonths: row?.dirty_months ?? 0,
     refreshing: row?.refreshing ?? false,
+    outstandingAsOf: row?.outstanding_as_of ?? null,
   };
 }
 
@@ -142,8 +147,11 @@ export class FreshnessRepo {
     return result.rowCount ?? 0;
   }
 
-  /** Notes a finished refresh; the cache version only ever moves forward. */
-  async recordRefresh(version: string): Promise<void> {
+  /**
+   * Notes a finished refresh and the day its outstanding figures are for; the cache version
+   * only ever moves forward.
+   */
+  async recordRefresh(version: string, outstandingAsOf: string): Promise<void> {
     await this.tx.db
       .insert(analyticsRefreshState)
       .values({
@@ -151,6 +159,7 @@ export class FreshnessRepo {
         sourceVersion: version,
         refreshedAt: sql`now()`,
         refreshCount: 1,
+        outstandingAsOf,
       })
       .onConflictDoUpdate({
         target: analyticsRefreshState.providerId,
@@ -159,6 +168,7 @@ export class FreshnessRepo {
           // The inserted row's now(): Citus takes only IMMUTABLE functions in DO UPDATE SET.
           refreshedAt: sql`excluded.refreshed_at`,
           refreshCount: sql`${analyticsRefreshState.refreshCount} + 1`,
+          outstandingAsOf: sql`excluded.outstanding_as_of`,
         },
       });
   }

@@ -35,7 +35,10 @@ beforeAll(async () => {
     feeSubmitted: '95.40',
   });
   expect(claim.status, claim.text).toBe(201);
-  for (const step of [{ to: 'submitted' }, { to: 'adjusted', feeAssessed: '90.15' }]) {
+  for (const step of [
+    { to: 'submitted' },
+    { to: 'adjusted', feeAssessed: '90.15', explanatoryCodes: ['21'] },
+  ]) {
     const moved = await agent.post(`/api/v1/claims/${claim.body.id}/transitions`).send(step);
     expect(moved.status, moved.text).toBe(200);
   }

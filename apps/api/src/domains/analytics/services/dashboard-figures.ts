@@ -14,8 +14,8 @@ const TOP_CODES = 10;
 
 /** Metrics that add up fees: summed in cents. */
 const MONEY: ReadonlySet<MetricKey> = new Set(
-  METRIC_DEFINITIONS.filter(
-    (d) => d.measure === 'fee_submitted' || d.measure === 'fee_assessed',
+  METRIC_DEFINITIONS.filter((d) =>
+    ['fee_submitted', 'fee_assessed', 'fee_lost'].includes(d.measure),
   ).map((d) => d.key),
 );
 

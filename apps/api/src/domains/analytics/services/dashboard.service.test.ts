@@ -489,9 +489,18 @@ describe('periods before the 24-month window', () => {
     expect(stale.metrics.claimsCount).toBe(1);
     await refreshSettled(h.analytics, p);
 
+    // The period's months and those of the quarter before it, which the comparison reads.
     const behind = h.computeCalls.slice(calls).map((c) => c.months);
     expect(behind).toEqual([
-      ['2023-04-01', '2023-05-01', '2023-06-01', ...retentionWindow(h.clock)],
+      [
+        '2023-01-01',
+        '2023-02-01',
+        '2023-03-01',
+        '2023-04-01',
+        '2023-05-01',
+        '2023-06-01',
+        ...retentionWindow(h.clock),
+      ],
     ]);
     expect((await h.analytics.dashboard.getDashboard(p, spring2023)).freshness.state).toBe('fresh');
   });

@@ -2,8 +2,10 @@ import {
   type ClaimType,
   type Clock,
   type DashboardResponse,
+  edmontonDateString,
   monthsBetween,
   type PeriodOption,
+  previousPeriod,
   resolvePeriod,
 } from '@meritum/shared';
 import type { Logger } from 'pino';
@@ -12,6 +14,7 @@ import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsBusyError } from '../../../lib/errors';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
+import { adjustmentsOf, comparisonOf, outstandingOf, refusalsOf } from './dashboard-breakdowns';
 import { summarise } from './dashboard-figures';
 import type { RefreshService } from './refresh.service';
 import { monthsBeforeWindow, retentionWindow } from './retention';
@@ -63,7 +66,11 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       return { state: 'refreshing' as const };
     }
     const aged = status.ageSeconds === null || status.ageSeconds * 1000 > maxAgeMs;
-    const changed = status.dirtyMonths > 0 || status.cacheVersion !== status.dataVersion;
+    // The outstanding figures age with the day, without any claim changing.
+    const changed =
+      status.dirtyMonths > 0 ||
+      status.cacheVersion !== status.dataVersion ||
+      status.outstandingAsOf !== edmontonDateString(clock.now());
     if (!aged && !changed) return { state: 'fresh' as const };
     refresher
       .refreshProvider(providerId, aged ? { months: [...window, ...earlier] } : {})
@@ -91,10 +98,14 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       filter: { claimType?: ClaimType | undefined } = {},
     ): Promise<Dashboard> {
       const period = resolvePeriod(query.period, clock, query);
+      const previous = previousPeriod(period);
       const months = monthsBetween(period.start, period.end);
-      const range = { ...period, claimType: filter.claimType };
+      const range = { ...period, claimType: filter.claimType, previous };
       const window = retentionWindow(clock);
-      const earlier = monthsBeforeWindow(window, months);
+      const earlier = monthsBeforeWindow(window, [
+        ...monthsBetween(previous.start, previous.end),
+        ...months,
+      ]);
       let figures = await read(providerId, range, earlier);
       const verdict = judge(providerId, figures.status, {
         window,
@@ -106,9 +117,14 @@ export function createDashboardService(deps: DashboardServiceDeps) {
         figures = await read(providerId, range);
       }
       const { status, rows } = figures;
+      const summary = summarise(rows, months, filter.claimType);
       return {
         period,
-        ...summarise(rows, months, filter.claimType),
+        ...summary,
+        refusals: refusalsOf(rows, filter.claimType),
+        adjustments: adjustmentsOf(rows, filter.claimType),
+        outstanding: outstandingOf(figures.outstanding, status.outstandingAsOf, filter.claimType),
+        comparison: comparisonOf(summary.metrics, figures.previous, previous),
         freshness: {
           state: verdict.state,
           computedAt: status.refreshedAt?.toISOString() ?? null,

@@ -1,3 +1,4 @@
+import { type Clock, edmontonDateString } from '@meritum/shared';
 import type { Database } from '../../../db/client';
 import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import type { MetricsCalculator } from '../metrics/metrics-calculator';
@@ -6,7 +7,7 @@ import type { FreshnessRepo } from '../repos/freshness.repo';
 
 /** The repositories a refresh uses, built on its unit of work. */
 export interface RefreshRepos {
-  cache: Pick<AnalyticsCacheRepo, 'bulkUpsert' | 'deleteSuperseded'>;
+  cache: Pick<AnalyticsCacheRepo, 'bulkUpsert' | 'deleteSuperseded' | 'deleteOutstandingBefore'>;
   freshness: Pick<
     FreshnessRepo,
     'tryLockRefresh' | 'dirtyMonths' | 'holdVersion' | 'consumeDirtyMonths' | 'recordRefresh'
@@ -17,6 +18,8 @@ export interface RefreshRepos {
 export interface RefreshServiceDeps {
   db: Database;
   repos: (tx: ProviderTx) => RefreshRepos;
+  /** Today in Edmonton is the day the outstanding figures are computed for. */
+  clock: Clock;
 }
 
 export type RefreshOutcome =
@@ -41,7 +44,8 @@ export interface RefreshRequest {
 }
 
 /**
- * Recomputes a provider's cache from its claims: its dirty months, plus any months asked for.
+ * Recomputes a provider's cache from its claims: its dirty months, plus any months asked for,
+ * and its outstanding figures as of today.
  * One refresh per provider at a time: callers join a running refresh in this process, and a
  * transaction-scoped advisory lock keeps other instances out. Everything is written in one
  * transaction, so a failure leaves the previous values, and the dirty months, in place.
@@ -95,14 +99,17 @@ export class RefreshService {
       const target = [...new Set([...months, ...dirty])].sort();
       // The calculator reads claims and version in one snapshot, later than the dirty months:
       // a month dirtied in between stays dirty (its version is newer, or it was not recomputed).
-      const { sourceVersion, entries } = await calculator.compute(target);
+      // Every refresh recomputes the outstanding figures: any claim change, or the day, moves them.
+      const today = edmontonDateString(this.deps.clock.now());
+      const { sourceVersion, entries } = await calculator.compute(target, today);
       const written = await cache.bulkUpsert(entries);
       await cache.deleteSuperseded(target, sourceVersion);
+      await cache.deleteOutstandingBefore(today, sourceVersion);
       // Claims triggers lock the version row, then dirty months in month order; taking the
       // version row first here too keeps the dirty-month deletes from deadlocking with them.
       await freshness.holdVersion();
       await freshness.consumeDirtyMonths(target, sourceVersion);
-      await freshness.recordRefresh(sourceVersion);
+      await freshness.recordRefresh(sourceVersion, today);
       return { status: 'refreshed' as const, months: target.length, rows: written, sourceVersion };
     });
   }

@@ -1,9 +1,9 @@
 import {
   type AnalyticsCacheEntry,
   lastOfMonth,
+  MONTHLY_METRIC_KEYS,
   monthsBetween,
   parseDate,
-  STORED_METRIC_KEYS,
 } from '@meritum/shared';
 import type { Database } from '../../../db/client';
 import { withProviderScope } from '../../../db/provider-scope';
@@ -45,7 +45,7 @@ export function createValidationService(db: Database) {
         async (tx) => ({
           computed: await new MetricsCalculator(tx).compute(months),
           cached: await new AnalyticsCacheRepo(tx).getMetrics(
-            STORED_METRIC_KEYS,
+            MONTHLY_METRIC_KEYS,
             months[0] ?? start,
             through,
           ),

@@ -1,4 +1,11 @@
-import { ClaimResponse, ClaimTransition, NewClaim } from '@meritum/shared';
+import {
+  ClaimDetailResponse,
+  ClaimListQuery,
+  ClaimListResponse,
+  ClaimResponse,
+  ClaimTransition,
+  NewClaim,
+} from '@meritum/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses as errors } from '../../../lib/responses';
@@ -8,7 +15,7 @@ import type { ClaimsService } from '../services/claims.service';
 
 const ClaimParams = z.strictObject({ id: z.uuid({ message: 'claim ids are UUIDs' }) });
 
-/** Claims of the session's provider: create, read, transition. */
+/** Claims of the session's provider: create, list, read with history, transition. */
 export const claimsRoutes: FastifyPluginAsyncZod<{ claims: ClaimsService }> = async (
   app,
   { claims },
@@ -31,13 +38,25 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ claims: ClaimsService }> = as
   );
 
   app.get(
+    '',
+    {
+      schema: {
+        tags: ['claims'],
+        querystring: ClaimListQuery,
+        response: { 200: ClaimListResponse, ...errors },
+      },
+    },
+    async (request) => claims.list(providerOf(request), request.query),
+  );
+
+  app.get(
     '/:id',
     {
       schema: {
         tags: ['claims'],
         params: ClaimParams,
         querystring: NoQuery,
-        response: { 200: ClaimResponse, ...errors },
+        response: { 200: ClaimDetailResponse, ...errors },
       },
     },
     async (request) => claims.get(providerOf(request), request.params.id),

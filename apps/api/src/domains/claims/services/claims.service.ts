@@ -1,10 +1,14 @@
 import {
   CLAIM_TRANSITIONS,
   type Claim,
+  type ClaimDetailResponse,
+  type ClaimListFilter,
+  type ClaimListResponse,
   type ClaimTransition,
   type Clock,
   edmontonDate,
   edmontonDateString,
+  encodeClaimCursor,
   firstOfMonth,
   type NewClaim,
   PAYMENT_STATES,
@@ -27,7 +31,10 @@ export interface ClaimsServiceDeps {
   db: Database;
   claims: (
     tx: ProviderTx,
-  ) => Pick<ClaimsRepo, 'insertMany' | 'findById' | 'updateIfInState' | 'delete'>;
+  ) => Pick<
+    ClaimsRepo,
+    'insertMany' | 'findById' | 'history' | 'page' | 'totals' | 'updateIfInState' | 'delete'
+  >;
   events: Pick<EventBus, 'emit'>;
   clock: Clock;
 }
@@ -58,10 +65,45 @@ export function createClaimsService({ db, claims, events, clock }: ClaimsService
       return created as Claim;
     },
 
-    async get(providerId: string, id: string): Promise<Claim> {
-      const claim = await scoped(providerId, (repo) => repo.findById(id));
-      if (!claim) throw new NotFoundError('claim');
-      return claim;
+    /** A claim with its history, read in one unit of work. */
+    async get(providerId: string, id: string): Promise<ClaimDetailResponse> {
+      const detail = await scoped(providerId, async (repo) => {
+        const claim = await repo.findById(id);
+        return claim && { ...claim, history: await repo.history(id) };
+      });
+      if (!detail) throw new NotFoundError('claim');
+      return {
+        ...detail,
+        history: detail.history.map(({ providerId: _, claimId: __, seq: ___, ...event }) => event),
+      };
+    },
+
+    /**
+     * The claims behind a figure: one page, and the totals of the whole selection, both from
+     * one snapshot. Outstanding buckets age to today in Edmonton.
+     */
+    async list(providerId: string, filter: ClaimListFilter): Promise<ClaimListResponse> {
+      const { limit, cursor, ...rest } = filter;
+      const selection = { ...rest, today: edmontonDateString(clock.now()) };
+      const { rows, totals } = await withProviderScope(
+        db,
+        providerId,
+        async (tx) => {
+          const repo = claims(tx);
+          return {
+            rows: await repo.page(selection, limit + 1, cursor),
+            totals: await repo.totals(selection),
+          };
+        },
+        { isolation: 'repeatable read', readOnly: true },
+      );
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        claims: page,
+        totals,
+        nextCursor: rows.length > limit && last ? encodeClaimCursor(last) : null,
+      };
     },
 
     /** Moves a claim along the state machine, read and written in one unit of work. */
@@ -70,7 +112,7 @@ export function createClaimsService({ db, claims, events, clock }: ClaimsService
       id: string,
       request: z.output<typeof ClaimTransition>,
     ): Promise<Claim> {
-      const { to, feeAssessed } = request;
+      const { to, feeAssessed, explanatoryCodes } = request;
       const updated = await scoped(providerId, async (repo) => {
         const claim = await repo.findById(id);
         if (!claim) throw new NotFoundError('claim');
@@ -79,6 +121,9 @@ export function createClaimsService({ db, claims, events, clock }: ClaimsService
         }
         const now = clock.now();
         const patch = transitionPatch(claim, to, feeAssessed, now);
+        // The assessment's codes, checked for presence at the boundary; a resubmission clears them.
+        if (explanatoryCodes) patch.explanatoryCodes = explanatoryCodes;
+        if (to === 'submitted') patch.explanatoryCodes = [];
         const moved = await repo.updateIfInState(id, claim.state, patch, now);
         if (!moved) {
           throw new InvalidTransitionError(
