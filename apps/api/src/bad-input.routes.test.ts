@@ -793,6 +793,91 @@ const claims: BadInput[] = [
     ...invalid,
   },
   {
+    name: 'a refusal without explanatory codes',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected' },
+    ...invalid,
+  },
+  {
+    name: 'a refusal with no explanatory code at all',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected', explanatoryCodes: [] },
+    ...invalid,
+  },
+  {
+    name: 'a refusal with six explanatory codes',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected', explanatoryCodes: ['01', '02', '03', '04', '05', '06'] },
+    ...invalid,
+  },
+  {
+    name: 'a refusal with a lower-case explanatory code',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected', explanatoryCodes: ['05a'] },
+    ...invalid,
+  },
+  {
+    name: 'a refusal with free text for a code',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected', explanatoryCodes: ['patient not registered'] },
+    ...invalid,
+  },
+  {
+    name: 'a refusal with a seven-character code',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected', explanatoryCodes: ['ABCDEFG'] },
+    ...invalid,
+  },
+  {
+    name: 'a refusal with SQL for a code',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected', explanatoryCodes: [SQL] },
+    ...invalid,
+  },
+  {
+    name: 'a refusal naming one code twice',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected', explanatoryCodes: ['05', '05'] },
+    ...invalid,
+  },
+  {
+    name: 'explanatory codes as a string',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'rejected', explanatoryCodes: '05' },
+    ...invalid,
+  },
+  {
+    name: 'explanatory codes on a submission',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'submitted', explanatoryCodes: ['05'] },
+    ...invalid,
+  },
+  {
+    name: 'explanatory codes on a payment in full',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'paid', explanatoryCodes: ['05'] },
+    ...invalid,
+  },
+  {
+    name: 'an adjustment without explanatory codes',
+    method: 'POST',
+    path: '/claims/{own}/transitions',
+    json: { to: 'adjusted', feeAssessed: '10.00' },
+    ...invalid,
+  },
+  ...claimListCases(),
+  {
     name: 'a plain-text transition',
     method: 'POST',
     path: '/claims/{own}/transitions',
@@ -801,6 +886,58 @@ const claims: BadInput[] = [
     code: 'UNSUPPORTED_MEDIA_TYPE',
   },
 ];
+
+/** GET /claims with bad filters: each refused at the boundary, none read or written. */
+function claimListCases(): BadInput[] {
+  const list = (name: string, ...pairs: Array<[string, string]>): BadInput => ({
+    name,
+    method: 'GET',
+    path: '/claims',
+    query: query(...pairs),
+    ...invalid,
+  });
+  return [
+    list('a claims list with an unknown filter', [
+      'providerId',
+      '00000000-0000-4000-8000-000000000000',
+    ]),
+    list('a claims list from an impossible date', ['serviceFrom', '2026-02-30']),
+    list('a claims list to a date that is not one', ['serviceTo', 'yesterday']),
+    list(
+      'a claims list whose service range is reversed',
+      ['serviceFrom', '2026-05-01'],
+      ['serviceTo', '2026-04-30'],
+    ),
+    list(
+      'a claims list whose payment range is reversed',
+      ['paidFrom', '2026-05-01'],
+      ['paidTo', '2026-04-30'],
+    ),
+    list('a claims list paid from the year 1000', ['paidFrom', '1000-01-01']),
+    list('a claims list of a claim type that does not exist', ['claimType', 'OHIP']),
+    list('a claims list of a state that does not exist', ['state', 'approved']),
+    list('a claims list with one good and one bad state', ['state', 'paid'], ['state', 'PAID']),
+    list(
+      'a claims list of seven states',
+      ...Array.from({ length: 7 }, (): [string, string] => ['state', 'paid']),
+    ),
+    list('a claims list of a health service code with a space', ['healthServiceCode', '03.03 A']),
+    list('a claims list of a lower-case explanatory code', ['explanatoryCode', '05a']),
+    list('a claims list of SQL for an explanatory code', ['explanatoryCode', SQL]),
+    list('a claims list of an age bucket that does not exist', ['outstanding', '30-60']),
+    list('a claims list of the over-90 bucket unencoded (a space)', ['outstanding', '90 ']),
+    list('a claims list of zero claims a page', ['limit', '0']),
+    list('a claims list of 201 claims a page', ['limit', '201']),
+    list('a claims list of a fractional page', ['limit', '2.5']),
+    list('a claims list of a page size in words', ['limit', 'ten']),
+    list('a claims list after a cursor it never gave', ['cursor', 'not-a-cursor']),
+    list('a claims list after a cursor of 4,000 characters', ['cursor', QUERY_LONG]),
+    list('a claims list after a forged cursor', [
+      'cursor',
+      Buffer.from('["2026-01-01","x"]').toString('base64url'),
+    ]),
+  ];
+}
 
 const dashboard = (
   ...pairs: Array<[string, string]>

@@ -73,7 +73,8 @@ export async function periodsFromDatabase(admin: pg.Pool) {
             (date_trunc('quarter', m) + interval '3 months - 1 day')::date::text as quarter_end,
             date_trunc('year', m)::date::text as year_start,
             (m - interval '11 months')::date::text as twelve_start,
-            (m - interval '23 months')::date::text as window_start
+            (m - interval '23 months')::date::text as window_start,
+            (now() at time zone 'America/Edmonton')::date::text as today
      from t`,
   );
   const p = (column: string): string => {
@@ -90,5 +91,81 @@ export async function periodsFromDatabase(admin: pg.Pool) {
     last_12_months: { start: p('twelve_start'), end: thisMonthEnd },
     /** The first month of the cache's 24-month window. */
     windowStart: p('window_start'),
+    /** Today in Edmonton. */
+    today: p('today'),
   };
+}
+
+/** Refused claims of the range by explanatory code (each of its codes, or none), straight from the claims. */
+export async function refusalsFromClaims(
+  admin: pg.Pool,
+  providerId: string,
+  range: { start: string; end: string },
+  claimType?: string,
+) {
+  const { rows } = await admin.query<{ code: string; count: number; amount: string }>(
+    `select e.code, count(*)::int as count, sum(c.fee_submitted)::numeric(16, 2)::text as amount
+     from claims c
+     cross join lateral unnest(case when cardinality(c.explanatory_codes) = 0 then array['none']
+                                    else c.explanatory_codes end) as e(code)
+     where c.provider_id = $1 and c.state in ('rejected', 'written_off')
+       and c.date_of_service between $2 and $3 and ($4::text is null or c.claim_type::text = $4)
+     group by e.code
+     order by sum(c.fee_submitted) desc, e.code collate "C"`,
+    [providerId, range.start, range.end, claimType ?? null],
+  );
+  return rows;
+}
+
+/** Submitted minus assessed of claims adjusted and paid in the range, by code, straight from the claims. */
+export async function adjustmentsFromClaims(
+  admin: pg.Pool,
+  providerId: string,
+  range: { start: string; end: string },
+  claimType?: string,
+) {
+  const { rows } = await admin.query<{ code: string; lost: string }>(
+    `select e.code, sum(c.fee_submitted - c.fee_assessed)::numeric(16, 2)::text as lost
+     from claims c
+     cross join lateral unnest(case when cardinality(c.explanatory_codes) = 0 then array['none']
+                                    else c.explanatory_codes end) as e(code)
+     where c.provider_id = $1 and c.state = 'adjusted'
+       and (c.paid_at at time zone 'America/Edmonton')::date between $2 and $3
+       and ($4::text is null or c.claim_type::text = $4)
+     group by e.code
+     order by sum(c.fee_submitted - c.fee_assessed) desc, e.code collate "C"`,
+    [providerId, range.start, range.end, claimType ?? null],
+  );
+  return rows;
+}
+
+/**
+ * Outstanding claims (submitted, or rejected and not written off) as of today in Edmonton by
+ * the database's clock, by whole days since the Edmonton date of submission, straight from the
+ * claims: every bucket, zeros included.
+ */
+export async function outstandingFromClaims(
+  admin: pg.Pool,
+  providerId: string,
+  claimType?: string,
+) {
+  const { rows } = await admin.query<{ bucket: string; count: number; amount: string }>(
+    `with aged as (
+       select c.fee_submitted,
+              (now() at time zone 'America/Edmonton')::date
+                - (c.submitted_at at time zone 'America/Edmonton')::date as age
+       from claims c
+       where c.provider_id = $1 and c.state in ('submitted', 'rejected')
+         and ($2::text is null or c.claim_type::text = $2)
+     )
+     select b.bucket, count(a.age)::int as count,
+            coalesce(sum(a.fee_submitted), 0)::numeric(16, 2)::text as amount
+     from (values (1, '0-30', -100000, 30), (2, '31-60', 31, 60), (3, '61-90', 61, 90),
+                  (4, '90+', 91, 100000)) as b(n, bucket, low, high)
+     left join aged a on a.age between b.low and b.high
+     group by b.n, b.bucket
+     order by b.n`,
+    [providerId, claimType ?? null],
+  );
+  return rows;
 }

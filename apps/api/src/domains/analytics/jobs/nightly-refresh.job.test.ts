@@ -110,4 +110,24 @@ describe('nightly refresh', () => {
     expect(a.computeCalls).toHaveLength(1);
     expect(b.computeCalls).toEqual([]);
   });
+
+  // Last: its clock moves days on, which would make every provider before it due.
+  it('recomputes the outstanding figures of a current provider once their day has passed, and only them', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    h.clock.set(new Date('2026-10-05T18:00:00Z'));
+    const { id } = await h.unhooked.create(p, newClaim);
+    await h.unhooked.transition(p, id, { to: 'submitted' });
+    await h.analytics.refresher.refreshProvider(p);
+    const calls = h.computeCalls.length;
+
+    await nightly(h); // the same day: nothing to do for this provider
+    expect(h.computeCalls.slice(calls).filter((c) => c.providerId === p)).toEqual([]);
+
+    h.clock.set(new Date('2026-10-06T08:00:00Z')); // 02:00 the next day in Edmonton
+    await nightly(h);
+    const run = h.computeCalls.slice(calls).filter((c) => c.providerId === p);
+    expect(run).toEqual([{ providerId: p, months: [] }]);
+    expect((await freshnessOf(ctx.db, p)).outstandingAsOf).toBe('2026-10-06');
+  });
 });

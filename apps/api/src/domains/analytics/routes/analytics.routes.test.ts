@@ -1,9 +1,20 @@
-import { DashboardResponse, monthsBetween } from '@meritum/shared';
+import {
+  ClaimListResponse,
+  DashboardResponse,
+  explanatoryCodeDescription,
+  formatCents,
+  monthsBetween,
+  previousPeriod,
+  toCents,
+} from '@meritum/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signUpWithClaims, useApp } from '../../../../test/app-harness';
 import {
+  adjustmentsFromClaims,
   dashboardFromClaims,
+  outstandingFromClaims,
   periodsFromDatabase,
+  refusalsFromClaims,
   topCodesFromClaims,
 } from '../../../../test/dashboard-reference';
 import { useTestDatabase } from '../../../../test/db';
@@ -89,8 +100,105 @@ describe('GET /api/v1/analytics/dashboard', () => {
       expect(body.topHealthServiceCodes).toEqual(
         await topCodesFromClaims(ctx.admin, providerId, expected, claimType),
       );
+      expect(body.refusals).toEqual(
+        (await refusalsFromClaims(ctx.admin, providerId, expected, claimType)).map((r) => ({
+          explanatoryCode: r.code,
+          description: explanatoryCodeDescription(r.code),
+          claimsCount: r.count,
+          amount: r.amount,
+        })),
+      );
+      expect(body.adjustments).toEqual(
+        (await adjustmentsFromClaims(ctx.admin, providerId, expected, claimType)).map((r) => ({
+          explanatoryCode: r.code,
+          description: explanatoryCodeDescription(r.code),
+          amountLost: r.lost,
+        })),
+      );
+      const outstanding = await outstandingFromClaims(ctx.admin, providerId, claimType);
+      expect(body.outstanding.buckets).toEqual(
+        outstanding.map((b) => ({ bucket: b.bucket, claimsCount: b.count, amount: b.amount })),
+      );
+      const previous = previousPeriod(expected);
+      expect(body.comparison.period).toEqual(previous);
+      const before = await dashboardFromClaims(ctx.admin, providerId, previous, claimType);
+      expect(body.comparison.metrics).toEqual(before);
+      const now = body.metrics;
+      expect(body.comparison.change).toMatchObject({
+        claimsCount: now.claimsCount - Number(before?.claimsCount),
+        billedAmount: formatCents(
+          toCents(now.billedAmount) - toCents(String(before?.billedAmount)),
+        ),
+        paidAmount: formatCents(toCents(now.paidAmount) - toCents(String(before?.paidAmount))),
+        rejectedCount: now.rejectedCount - Number(before?.rejectedCount),
+      });
     },
   );
+
+  it.each(cases)(
+    'leads from each figure to claims whose totals equal it: $option, claim type $claimType',
+    async ({ option, claimType }) => {
+      const [query] = resolveCase(option, periods);
+      const type = claimType ? `&claimType=${claimType}` : '';
+      const body = DashboardResponse.parse(
+        (await physician.agent.get(`/api/v1/analytics/dashboard?${query}${type}`)).body,
+      );
+      const { start, end } = body.period;
+      const served = `serviceFrom=${start}&serviceTo=${end}${type}`;
+      const paid = `paidFrom=${start}&paidTo=${end}${type}`;
+      const states = (...names: string[]) => names.map((n) => `&state=${n}`).join('');
+      const totals = async (filter: string) => {
+        const response = await physician.agent.get(`/api/v1/claims?${filter}&limit=1`);
+        expect(response.status, response.text).toBe(200);
+        return ClaimListResponse.parse(response.body).totals;
+      };
+      const m = body.metrics;
+      const billed = await totals(
+        served + states('submitted', 'paid', 'adjusted', 'rejected', 'written_off'),
+      );
+      expect([billed.count, billed.feeSubmitted]).toEqual([m.claimsCount, m.billedAmount]);
+      const paidOut = await totals(paid + states('paid', 'adjusted'));
+      expect([paidOut.count, paidOut.feeAssessed]).toEqual([m.paidCount, m.paidAmount]);
+      expect((await totals(served + states('rejected', 'written_off'))).count).toBe(
+        m.rejectedCount,
+      );
+      expect((await totals(served + states('submitted'))).feeSubmitted).toBe(m.pendingAmount);
+      for (const reason of body.refusals) {
+        const t = await totals(
+          `${served}${states('rejected', 'written_off')}&explanatoryCode=${reason.explanatoryCode}`,
+        );
+        expect([t.count, t.feeSubmitted], reason.explanatoryCode).toEqual([
+          reason.claimsCount,
+          reason.amount,
+        ]);
+      }
+      for (const reason of body.adjustments) {
+        const t = await totals(
+          `${paid}${states('adjusted')}&explanatoryCode=${reason.explanatoryCode}`,
+        );
+        expect(formatCents(toCents(t.feeSubmitted) - toCents(t.feeAssessed))).toBe(
+          reason.amountLost,
+        );
+      }
+      for (const bucket of body.outstanding.buckets) {
+        const t = await totals(`outstanding=${encodeURIComponent(bucket.bucket)}${type}`);
+        expect([t.count, t.feeSubmitted], bucket.bucket).toEqual([
+          bucket.claimsCount,
+          bucket.amount,
+        ]);
+      }
+    },
+  );
+
+  it('has refusals with codes, adjustments and an outstanding tail to show', async () => {
+    const response = await physician.agent.get('/api/v1/analytics/dashboard?period=last_12_months');
+    const body = DashboardResponse.parse(response.body);
+    expect(body.refusals.length).toBeGreaterThan(3);
+    expect(body.refusals.some((r) => r.description !== null)).toBe(true);
+    expect(body.adjustments.length).toBeGreaterThan(0);
+    expect(body.outstanding.asOf).toBe(periods.today);
+    expect(body.outstanding.buckets.filter((b) => b.claimsCount > 0).length).toBeGreaterThan(2);
+  });
 
   it('has something to compare: the physician billed, was paid and was refused in the last 12 months', async () => {
     const response = await physician.agent.get('/api/v1/analytics/dashboard?period=last_12_months');
@@ -229,7 +337,7 @@ function resolveCase(option: string, p: Periods): [string, { start: string; end:
       ];
     }
     default: {
-      const period = p[option as keyof Omit<Periods, 'windowStart'>];
+      const period = p[option as keyof Omit<Periods, 'windowStart' | 'today'>];
       return [`period=${option}`, period];
     }
   }

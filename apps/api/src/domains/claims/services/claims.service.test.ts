@@ -275,3 +275,45 @@ describe('claim changes tell the analytics cache, in the same transaction', () =
     expect(await Promise.all(seenByListener)).toEqual([1]);
   });
 });
+
+describe('the claims behind an outstanding figure', () => {
+  it('ages claims by whole Edmonton days since submission, on every bucket boundary and across a DST change', async () => {
+    const p = await createProvider(ctx.admin);
+    const { service, clock } = setup();
+    // As of 15 April 2026 in Edmonton (MDT), claims submitted at 23:30 or 00:30 local time,
+    // some before clocks went forward on 8 March (MST).
+    const submissions: Array<[string, number]> = [
+      ['2026-03-17T05:30:00Z', 30],
+      ['2026-03-15T06:30:00Z', 31],
+      ['2026-02-15T06:30:00Z', 60],
+      ['2026-02-13T07:30:00Z', 61],
+      ['2026-01-16T06:30:00Z', 90],
+      ['2026-01-14T07:30:00Z', 91],
+    ];
+    const ages = new Map<string, number>();
+    for (const [at, age] of submissions) {
+      clock.set(new Date('2026-01-10T18:00:00Z'));
+      const claim = await service.create(p, { ...newClaim, dateOfService: '2026-01-02' });
+      clock.set(new Date(at));
+      await service.transition(p, claim.id, { to: 'submitted' });
+      if (age === 61)
+        await service.transition(p, claim.id, { to: 'rejected', explanatoryCodes: ['05'] });
+      ages.set(claim.id, age);
+    }
+    clock.set(new Date('2026-04-16T05:59:00Z')); // 23:59 on 15 April in Edmonton
+    const listed = async (outstanding: '0-30' | '31-60' | '61-90' | '90+') => {
+      const page = await service.list(p, { outstanding, limit: 50 });
+      return page.claims.map((c) => ages.get(c.id)).sort();
+    };
+    expect(await listed('0-30')).toEqual([30]);
+    expect(await listed('31-60')).toEqual([31, 60]);
+    expect(await listed('61-90')).toEqual([61, 90]);
+    expect(await listed('90+')).toEqual([91]);
+    // An hour later it is 16 April in Edmonton: each claim a day older.
+    clock.set(new Date('2026-04-16T06:00:00Z'));
+    expect(await listed('0-30')).toEqual([]);
+    expect(await listed('31-60')).toEqual([30, 31]);
+    expect(await listed('61-90')).toEqual([60, 61]);
+    expect(await listed('90+')).toEqual([90, 91]);
+  });
+});
