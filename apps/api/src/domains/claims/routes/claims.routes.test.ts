@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signUpWithClaims, useApp } from '../../../../test/app-harness';
 import { useTestDatabase } from '../../../../test/db';
 import { ownerQuery } from '../../../../test/factories';
-import { type SignedUp, signUp } from '../../../../test/sign-up';
+import type { SignedUp } from '../../../../test/sign-up';
 import { withProviderScope } from '../../../db/provider-scope';
 
 const ctx = useTestDatabase();
