@@ -4,6 +4,11 @@ import type { BenchResult } from './harness';
 export interface BenchReport {
   machine: Record<string, string | number>;
   results: BenchResult[];
+  /**
+   * The same benchmarks run on an earlier commit, back to back with these on the same machine:
+   * printed beside the results they match, so a change shows what it cost.
+   */
+  before?: { label: string; results: BenchResult[] };
 }
 
 const table = (header: string[], rows: Array<Array<string | number>>) =>
@@ -12,6 +17,27 @@ const table = (header: string[], rows: Array<Array<string | number>>) =>
     `|${header.map(() => ' --- ').join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
+
+/** The measurements and headline of one benchmark as `before` ran it. */
+function beforeSection(result: BenchResult, report: BenchReport): string[] {
+  const before = report.before?.results.find((r) => r.id === result.id);
+  if (!before || !report.before) return [];
+  const columns = [...new Set(before.measurements.flatMap((m) => Object.keys(m.figures)))];
+  return [
+    '',
+    `Before: ${report.before.label}`,
+    '',
+    table(
+      ['', ...columns],
+      before.measurements.map((m) => [
+        m.label,
+        ...columns.map((c) => (m.figures[c] ?? '').toLocaleString('en-CA')),
+      ]),
+    ),
+    '',
+    `**${before.ratio.label}, before: ${before.ratio.value}x** (now ${result.ratio.value}x)`,
+  ];
+}
 
 export function renderMarkdown(report: BenchReport): string {
   const sections = report.results.map((result) => {
@@ -48,6 +74,7 @@ export function renderMarkdown(report: BenchReport): string {
           ]
         : []),
       ...(result.notes?.length ? ['', ...result.notes.map((note) => `- ${note}`)] : []),
+      ...beforeSection(result, report),
     ].join('\n');
   });
   return [

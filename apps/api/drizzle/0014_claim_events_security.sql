@@ -34,26 +34,47 @@ ALTER TABLE "claim_events" FORCE ROW LEVEL SECURITY;
 ALTER TABLE "claims" FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
 
--- Appends one event per claim of one provider: the next in each claim's sequence (1 for a
--- claim just created). Values in arrays, one provider: a statement Citus routes to one shard.
+-- Appends one event per claim of one provider: the next in each claim's sequence (1 for claims
+-- just created, all in one INSERT from the arrays; a change, one claim at a time, reads its
+-- claim's last). PL/pgSQL, one provider: statements Citus routes to that provider's shard (it
+-- cannot plan the parameters of a SQL function there).
 CREATE FUNCTION claims_append_events(
   p_provider_id uuid, p_created boolean, p_claim_ids uuid[], p_from claim_state[],
   p_to claim_state[], p_fee_submitted numeric[], p_fee_assessed numeric[], p_codes text[],
   p_at timestamptz[]
-) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO claim_events (provider_id, claim_id, seq, from_state, to_state, fee_submitted,
-                            fee_assessed, explanatory_codes, occurred_at)
-  SELECT p_provider_id, t.claim_id,
-         CASE WHEN p_created THEN 1
-              ELSE coalesce((SELECT max(e.seq) FROM claim_events e
-                              WHERE e.provider_id = p_provider_id AND e.claim_id = t.claim_id), 0) + 1
-         END,
-         t.from_state, t.to_state, t.fee_submitted, t.fee_assessed,
-         CASE WHEN t.codes = '' THEN '{}'::text[] ELSE string_to_array(t.codes, ',') END,
-         t.at
-  FROM unnest(p_claim_ids, p_from, p_to, p_fee_submitted, p_fee_assessed, p_codes, p_at)
-         AS t(claim_id, from_state, to_state, fee_submitted, fee_assessed, codes, at)
-  ORDER BY t.claim_id
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  changed record;
+  last_seq integer;
+BEGIN
+  IF p_created THEN
+    INSERT INTO claim_events (provider_id, claim_id, seq, from_state, to_state, fee_submitted,
+                              fee_assessed, explanatory_codes, occurred_at)
+    SELECT p_provider_id, t.claim_id, 1, NULL, t.to_state, t.fee_submitted, t.fee_assessed,
+           CASE WHEN t.codes = '' THEN '{}'::text[] ELSE string_to_array(t.codes, ',') END, t.at
+    FROM unnest(p_claim_ids, p_to, p_fee_submitted, p_fee_assessed, p_codes, p_at)
+           AS t(claim_id, to_state, fee_submitted, fee_assessed, codes, at)
+    -- Never a conflict (a new claim has no event). On Citus it makes the insert go to the
+    -- shard as an INSERT, which row-level security allows, not as a COPY.
+    ON CONFLICT DO NOTHING;
+    RETURN;
+  END IF;
+  FOR changed IN
+    SELECT t.claim_id, t.from_state, t.to_state, t.fee_submitted, t.fee_assessed, t.codes, t.at
+    FROM unnest(p_claim_ids, p_from, p_to, p_fee_submitted, p_fee_assessed, p_codes, p_at)
+           AS t(claim_id, from_state, to_state, fee_submitted, fee_assessed, codes, at)
+    ORDER BY t.claim_id
+  LOOP
+    SELECT max(e.seq) INTO last_seq FROM claim_events e
+     WHERE e.provider_id = p_provider_id AND e.claim_id = changed.claim_id;
+    INSERT INTO claim_events (provider_id, claim_id, seq, from_state, to_state, fee_submitted,
+                              fee_assessed, explanatory_codes, occurred_at)
+    VALUES (p_provider_id, changed.claim_id, coalesce(last_seq, 0) + 1, changed.from_state,
+            changed.to_state, changed.fee_submitted, changed.fee_assessed,
+            CASE WHEN changed.codes = '' THEN '{}'::text[] ELSE string_to_array(changed.codes, ',') END,
+            changed.at);
+  END LOOP;
+END
 $$;
 --> statement-breakpoint
 

@@ -93,6 +93,23 @@ export async function distribute(ownerUrl: string): Promise<DistributeReport> {
       await client.query('select create_distributed_function($1)', [signature]);
     }
 
+    // Citus refuses to distribute a table that a local table still references (claim_events
+    // -> claims): foreign keys between provider tables are dropped for the step and added back
+    // once both sides are co-located shards, where Citus enforces them shard by shard.
+    const { rows: links } = await client.query<{ table: string; name: string; definition: string }>(
+      `select conrelid::regclass::text as table, conname as name,
+              pg_get_constraintdef(oid) as definition
+         from pg_constraint
+        where contype = 'f' and conrelid::regclass::text = any($1)
+          and confrelid::regclass::text = any($1) and not (conrelid::regclass::text = any($2))`,
+      [PROVIDER_TABLES, [...already]],
+    );
+    for (const link of links) {
+      await client.query(
+        `alter table ${client.escapeIdentifier(link.table)} drop constraint ${client.escapeIdentifier(link.name)}`,
+      );
+    }
+
     await client.query('set citus.enable_unsafe_triggers = on');
     try {
       for (const table of REFERENCE_TABLES) {
@@ -112,6 +129,11 @@ export async function distribute(ownerUrl: string): Promise<DistributeReport> {
           table,
           column,
         ]);
+      }
+      for (const link of links) {
+        await client.query(
+          `alter table ${client.escapeIdentifier(link.table)} add constraint ${client.escapeIdentifier(link.name)} ${link.definition}`,
+        );
       }
     } finally {
       await client.query('reset citus.enable_unsafe_triggers');
