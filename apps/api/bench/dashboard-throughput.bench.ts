@@ -1,5 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { edmontonDateString, STORED_METRIC_KEYS, systemClock } from '@meritum/shared';
+import {
+  edmontonDateString,
+  MONTHLY_METRIC_KEYS,
+  OUTSTANDING_METRIC_KEYS,
+  previousPeriod,
+  systemClock,
+} from '@meritum/shared';
 import pg from 'pg';
 import pino from 'pino';
 import { buildApp } from '../src/app';
@@ -30,13 +36,27 @@ const POOL_SIZE = 8;
 const DASHBOARD_PATH = '/api/v1/analytics/dashboard?period=last_12_months';
 const BASELINE_PATH = '/bench/baseline';
 
-/** Exactly the rows and columns the dashboard reads (DashboardRepo.read, no claim-type filter). */
+/**
+ * Exactly the rows and columns the dashboard reads (DashboardRepo.read, no claim-type filter):
+ * the period's rows, the outstanding figures, and the previous period's totals summed by metric.
+ */
 const BASELINE_SQL = `
   select metric_key, period_start, dimensions, value::text
   from analytics_cache
   where provider_id = $1 and metric_key = any($2::text[])
     and period_start >= $3::date and period_end <= $4::date
-    and (dimensions = '{}'::jsonb or dimensions ? 'health_service_code')`;
+    and (dimensions = '{}'::jsonb or dimensions ? 'health_service_code'
+         or dimensions ? 'explanatory_code')
+  union all
+  select metric_key, period_start, dimensions, value::text
+  from analytics_cache
+  where provider_id = $1 and metric_key = any($5::text[]) and not dimensions ? 'claim_type'
+  union all
+  select metric_key, null, null, sum(value)::text
+  from analytics_cache
+  where provider_id = $1 and metric_key = any($2::text[])
+    and period_start >= $6::date and period_end <= $7::date and dimensions = '{}'::jsonb
+  group by metric_key`;
 
 /**
  * The authenticated dashboard over HTTP, under load from a separate process, beside a route of
@@ -96,14 +116,24 @@ export const dashboardThroughput: Benchmark = {
       };
       if (warm.status !== 200 || dashboard.freshness.state !== 'fresh')
         throw new Error(`warm dashboard: ${warm.status} ${body.toString('utf8')}`);
-      baseline.params = [p, [...STORED_METRIC_KEYS], dashboard.period.start, dashboard.period.end];
+      const previous = previousPeriod(dashboard.period);
+      baseline.params = [
+        p,
+        [...MONTHLY_METRIC_KEYS],
+        dashboard.period.start,
+        dashboard.period.end,
+        [...OUTSTANDING_METRIC_KEYS],
+        previous.start,
+        previous.end,
+      ];
       baseline.rows = (await baselinePool.query(BASELINE_SQL, baseline.params)).rowCount ?? 0;
       baseline.body = body;
-      const { rows: read } = await withProviderScope(ctx.db, p, (tx) =>
-        new DashboardRepo(tx).read(dashboard.period),
+      const read = await withProviderScope(ctx.db, p, (tx) =>
+        new DashboardRepo(tx).read({ ...dashboard.period, previous }),
       );
-      if (baseline.rows === 0 || baseline.rows !== read.length)
-        throw new Error(`the baseline reads ${baseline.rows} rows, the dashboard ${read.length}`);
+      const readRows = read.rows.length + read.outstanding.length + read.previous.length;
+      if (baseline.rows === 0 || baseline.rows !== readRows)
+        throw new Error(`the baseline reads ${baseline.rows} rows, the dashboard ${readRows}`);
       const refreshesBefore = await refreshCountOf(ctx.db, p);
       ctx.log(
         `  ${dashboard.metrics.claimsCount} claims in the period, ${baseline.rows} cache rows, ${body.length} bytes`,
@@ -161,7 +191,9 @@ export const dashboardThroughput: Benchmark = {
           `registered for the benchmark only (GET ${BASELINE_PATH}): no session lookup, one SQL statement ` +
           'on a pool of its own as large as the app’s (meritum_app, app.provider_id set per connection, so ' +
           'row-level security still applies) selecting the same cache rows and columns as the dashboard ' +
-          `(DashboardRepo.read’s filter), then sending the dashboard’s own JSON body ` +
+          `(DashboardRepo.read’s filter: the period’s rows by code and by explanatory code, the ` +
+          `outstanding figures, the previous period’s totals summed by metric), then sending the ` +
+          `dashboard’s own JSON body ` +
           'captured at set-up: the same bytes, none of the work on the rows.',
         measurements: [
           {
