@@ -100,6 +100,36 @@ describe.skipIf(!browser.available)('accessibility', () => {
     },
   );
 
+  it.each([
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ])(
+    'has no WCAG 2.1 AA violations on a list of claims and on a claim with its history (%s)',
+    async (_, size) => {
+      const page = await browser.signedInPage(size);
+      await page.goto('/claims?state=rejected&state=written_off&explanatoryCode=05');
+      await page.locator('[data-total="count"]').waitFor();
+      expect(await violations(page)).toEqual([]);
+
+      await page.locator('table.claims tbody tr').first().getByRole('link').click();
+      await page.getByRole('heading', { name: 'History' }).waitFor();
+      expect(await violations(page)).toEqual([]);
+    },
+  );
+
+  it('works from the keyboard: a KPI tile opens its claims, and a claim opens from the list', async () => {
+    const page = await browser.signedInPage();
+
+    await tabTo(page, 'main .kpi-value a');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/claims');
+    await page.locator('[data-total="count"]').waitFor();
+    await tabTo(page, 'table.claims tbody a');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => /^\/claims\/[0-9a-f-]{36}$/.test(url.pathname));
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+  });
+
   it('works from the keyboard on the password page: the header leads there, the form is in order', async () => {
     const page = await browser.signedInPage();
 

@@ -28,7 +28,7 @@ async function recordViolations(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!browser.available)('the Content-Security-Policy', () => {
-  it('lets every page run with nothing blocked: sign-in, sign-up, a 404, the dashboard, statements', async () => {
+  it('lets every page run with nothing blocked: sign-in, sign-up, a 404, the dashboard, statements, claims', async () => {
     const page = await browser.newPage();
     const violations = await recordViolations(page);
 
@@ -49,6 +49,9 @@ describe.skipIf(!browser.available)('the Content-Security-Policy', () => {
     await dashboard.getByRole('link', { name: 'Statements' }).click();
     await dashboard.waitForURL((url) => url.pathname === '/statements');
     await dashboard.getByRole('button', { name: 'Create statement' }).waitFor();
+    await dashboard.goto('/claims?state=paid');
+    await dashboard.locator('table.claims tbody a').first().click();
+    await dashboard.getByRole('heading', { name: 'History' }).waitFor();
     expect(dashboardViolations).toEqual([]);
   });
 });

@@ -140,7 +140,10 @@ describe.skipIf(!browser.available)('the dashboard in Chromium', () => {
     });
     expect(created.status(), await created.text()).toBe(201);
     const { id } = (await created.json()) as { id: string };
-    for (const body of [{ to: 'submitted' }, { to: 'adjusted', feeAssessed: '120.05' }]) {
+    for (const body of [
+      { to: 'submitted' },
+      { to: 'adjusted', feeAssessed: '120.05', explanatoryCodes: ['21'] },
+    ]) {
       const moved = await page.request.post(`/api/v1/claims/${id}/transitions`, { data: body });
       expect(moved.status(), await moved.text()).toBe(200);
     }

@@ -6,6 +6,7 @@ import { useSignInWhenUnauthenticated, useSignOut, useSignOutEverywhere } from '
 
 const PAGES = [
   { href: '/', label: 'Dashboard' },
+  { href: '/claims', label: 'Claims' },
   { href: '/statements', label: 'Statements' },
 ] as const;
 

@@ -1,6 +1,8 @@
 import {
   ApiErrorBody,
   BACKGROUND_REQUEST_HEADER,
+  ClaimDetailResponse,
+  ClaimListResponse,
   type CreateStatementRequest,
   type DashboardQuery,
   DashboardResponse,
@@ -15,6 +17,7 @@ import {
   StatementList,
 } from '@meritum/shared/client';
 import type { z } from 'zod';
+import { type ClaimsFilter, searchFromFilter } from './claims-filter';
 import { fileNameOf } from './content-disposition';
 import { searchFromQuery } from './dashboard-query';
 
@@ -121,6 +124,14 @@ function safeJson(text: string): unknown {
 
 const STATEMENTS = '/analytics/statements';
 
+/** A page of a claims list: its filter, then where the last page ended. */
+function claimsPath(filter: ClaimsFilter, cursor: string | null) {
+  const params = new URLSearchParams(searchFromFilter(filter));
+  if (cursor !== null) params.set('cursor', cursor);
+  const search = params.toString();
+  return search === '' ? '/claims' : `/claims?${search}`;
+}
+
 export const api = {
   me: (init?: ReadInit) => call('/auth/me', Profile, init),
   login: (body: LoginRequest) => call('/auth/login', Profile, { method: 'POST', body }),
@@ -132,6 +143,10 @@ export const api = {
   dashboard: (query: DashboardQuery, init?: ReadInit) =>
     call(`/analytics/dashboard?${searchFromQuery(query)}`, DashboardResponse, init),
   refresh: () => call('/analytics/refresh', null, { method: 'POST' }),
+  claims: (filter: ClaimsFilter, cursor: string | null, init?: ReadInit) =>
+    call(claimsPath(filter, cursor), ClaimListResponse, init),
+  claim: (id: string, init?: ReadInit) =>
+    call(`/claims/${encodeURIComponent(id)}`, ClaimDetailResponse, init),
   statements: (init?: ReadInit) => call(STATEMENTS, StatementList, init),
   statement: (id: string, init?: ReadInit) =>
     call(`${STATEMENTS}/${encodeURIComponent(id)}`, Statement, init),

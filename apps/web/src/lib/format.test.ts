@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes } from './format';
+import { formatAgo, formatBytes, formatMonths } from './format';
 
 describe('formatAgo', () => {
   it('says just now for less than a minute', () => {
@@ -52,5 +52,14 @@ describe('formatBytes', () => {
   it('moves to megabytes rather than write 1,000 kB', () => {
     expect(formatBytes(999_950)).toBe('1 MB');
     expect(formatBytes(1_250_000)).toBe('1.3 MB');
+  });
+});
+
+describe('formatMonths', () => {
+  it('writes whole months as months, other ranges day by day', () => {
+    expect(formatMonths({ start: '2026-07-01', end: '2026-09-30' })).toBe('Jul–Sep 2026');
+    expect(formatMonths({ start: '2026-02-01', end: '2026-02-28' })).toBe('Feb 2026');
+    expect(formatMonths({ start: '2025-10-01', end: '2026-09-30' })).toBe('Oct 2025–Sep 2026');
+    expect(formatMonths({ start: '2026-07-01', end: '2026-09-29' })).toBe('Jul 1–Sep 29, 2026');
   });
 });

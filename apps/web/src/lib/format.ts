@@ -43,3 +43,41 @@ export function formatBytes(bytes: number): string {
   if (bytes < 999_950) return kilobytes.format(bytes / 1000);
   return megabytes.format(bytes / 1_000_000);
 }
+
+const monthRange = new Intl.DateTimeFormat(LOCALE, {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: 'short',
+});
+
+const dayRange = new Intl.DateTimeFormat(LOCALE, {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+});
+
+const utcDate = (date: string) => {
+  const [y = 0, m = 1, d = 1] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d));
+};
+const isFirstOfMonth = (date: string) => date.endsWith('-01');
+const isLastOfMonth = (date: string) => {
+  const next = utcDate(date);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.getUTCDate() === 1;
+};
+
+/**
+ * A range of dates as months when it is whole months: 'Jul–Sep 2026', 'Sep 2026',
+ * 'Oct 2025–Sep 2026'; otherwise day by day, 'Jul 3–Sep 12, 2026'.
+ */
+export function formatMonths(range: { start: string; end: string }): string {
+  if (!isFirstOfMonth(range.start) || !isLastOfMonth(range.end)) {
+    return dayRange.formatRange(utcDate(range.start), utcDate(range.end));
+  }
+  return monthRange.formatRange(utcDate(range.start), utcDate(range.end));
+}
+
+/** A calendar date: '2026-07-03' → 'Jul 3, 2026'. */
+export const formatDay = (date: string) => dayRange.format(utcDate(date));

@@ -70,7 +70,7 @@ function useToSignIn() {
   );
 }
 
-const retryUnlessRefused = (failures: number, error: unknown) =>
+export const retryUnlessRefused = (failures: number, error: unknown) =>
   failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500);
 
 type ApiQueryOptions<T> = Omit<UseQueryOptions<T, Error, T, QueryKey>, 'queryKey' | 'queryFn'>;
@@ -80,7 +80,7 @@ type ApiQueryOptions<T> = Omit<UseQueryOptions<T, Error, T, QueryKey>, 'queryKey
  * page's own (ReadOrigin). Returns the query and `readAgain`, for a Try again button: unlike
  * `refetch`, its read counts as the physician's.
  */
-function useApiQuery<T>(
+export function useApiQuery<T>(
   queryKey: QueryKey,
   read: (init: ReadInit) => Promise<T>,
   options: ApiQueryOptions<T> = {},

@@ -1,5 +1,5 @@
 'use client';
-import type { DashboardResponse } from '@meritum/shared/client';
+import type { ClaimType, DashboardResponse } from '@meritum/shared/client';
 import { formatMoney, formatMonth } from '@meritum/shared/client';
 import {
   Bar,
@@ -25,7 +25,14 @@ const SERIES = [
  * Billed against paid, month by month. The bars are drawn from numbers (a pixel needs no cent);
  * every figure shown in words, in the tooltip and in the table, comes from the exact strings.
  */
-export function MonthlyChart({ monthly }: { monthly: Monthly }) {
+export function MonthlyChart({
+  monthly,
+  links,
+}: {
+  monthly: Monthly;
+  /** Each month's figures in the table open their claims, of this claim type. */
+  links?: { claimType?: ClaimType | undefined };
+}) {
   const points = monthly.map((m) => ({
     month: m.month,
     billed: Number(m.billedAmount),
@@ -86,7 +93,12 @@ export function MonthlyChart({ monthly }: { monthly: Monthly }) {
       </div>
       <details className="chart-table">
         <summary>Show the figures as a table</summary>
-        <MonthlyTable monthly={monthly} caption="Billed and paid by month" captionHidden />
+        <MonthlyTable
+          monthly={monthly}
+          caption="Billed and paid by month"
+          captionHidden
+          links={links}
+        />
       </details>
     </figure>
   );

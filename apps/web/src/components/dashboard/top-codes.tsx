@@ -1,8 +1,19 @@
 import type { DashboardResponse } from '@meritum/shared/client';
 import { formatCount, formatMoney } from '@meritum/shared/client';
+import { type FigureScope, topCodeClaims } from '@/lib/figure-links';
+import { FigureLink } from '../figure-link';
 
-/** The codes that billed the most in the period, under the same claim-type filter. */
-export function TopCodes({ codes }: { codes: DashboardResponse['topHealthServiceCodes'] }) {
+/**
+ * The codes that billed the most in the period, under the same claim-type filter. With a scope,
+ * each code opens the claims it billed.
+ */
+export function TopCodes({
+  codes,
+  scope,
+}: {
+  codes: DashboardResponse['topHealthServiceCodes'];
+  scope?: FigureScope | undefined;
+}) {
   return (
     <section className="panel" aria-labelledby="codes-title">
       <h2 id="codes-title">Top health service codes</h2>
@@ -23,10 +34,18 @@ export function TopCodes({ codes }: { codes: DashboardResponse['topHealthService
           </thead>
           <tbody>
             {codes.map((code) => (
-              <tr key={code.healthServiceCode}>
-                <th scope="row">{code.healthServiceCode}</th>
-                <td className="num">{formatCount(code.claimsCount)}</td>
-                <td className="num">{formatMoney(code.billedAmount)}</td>
+              <tr key={code.healthServiceCode} data-code={code.healthServiceCode}>
+                <th scope="row">
+                  <FigureLink claims={scope && topCodeClaims(code.healthServiceCode, scope)}>
+                    {code.healthServiceCode}
+                  </FigureLink>
+                </th>
+                <td className="num" data-figure="claims">
+                  {formatCount(code.claimsCount)}
+                </td>
+                <td className="num" data-figure="billed">
+                  {formatMoney(code.billedAmount)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -2,11 +2,11 @@
 import { formatPeriod, type Statement, StatementParams } from '@meritum/shared/client';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useId, useRef, useState } from 'react';
-import { messageOf } from '@/lib/api';
 import { useProfile, useSignInWhenUnauthenticated, useStatements } from '@/lib/queries';
 import { STATE_LABELS, STATEMENT_CLAIM_TYPE_LABELS } from '@/lib/statements';
 import { useNow } from '@/lib/use-now';
 import { AppHeader } from '../app-header';
+import { h3, LoadFailed } from '../load-failed';
 import { CreateStatementForm } from './create-statement-form';
 import { StatementDetails } from './statement-details';
 import { StatementList, statementHref } from './statement-list';
@@ -80,13 +80,12 @@ export function StatementsPage() {
               Your statements
             </h2>
             {list.isError && !statements ? (
-              <div className="panel error" role="alert">
-                <h3>Your statements could not be loaded</h3>
-                <p>{messageOf(list.error)}</p>
-                <button type="button" className="button" onClick={readListAgain}>
-                  Try again
-                </button>
-              </div>
+              <LoadFailed
+                heading={h3}
+                what="Your statements"
+                error={list.error}
+                onRetry={readListAgain}
+              />
             ) : !statements ? (
               <div aria-busy="true">
                 <p className="visually-hidden" role="status">
