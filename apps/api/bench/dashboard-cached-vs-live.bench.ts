@@ -2,6 +2,8 @@ import {
   type Clock,
   edmontonDateString,
   monthsBetween,
+  OUTSTANDING_METRIC_KEYS,
+  previousPeriod,
   resolvePeriod,
   systemClock,
 } from '@meritum/shared';
@@ -9,7 +11,8 @@ import type { Database } from '../src/db/client';
 import { withProviderScope } from '../src/db/provider-scope';
 import type { Analytics } from '../src/domains/analytics/analytics.module';
 import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
-import { figureRowsOf, summarise } from '../src/domains/analytics/services/dashboard-figures';
+import { dashboardFigures } from '../src/domains/analytics/services/dashboard-breakdowns';
+import { figureRowsOf } from '../src/domains/analytics/services/dashboard-figures';
 import { retentionWindow } from '../src/domains/analytics/services/retention';
 import { refreshCountOf } from '../test/scoped';
 import {
@@ -98,8 +101,10 @@ export const dashboardCachedVsLive: Benchmark = {
         `Physicians with ${sizes.map(fmt).join(', ')} claims over 24 months; the last_12_months ` +
         'dashboard, one request at a time in one process. Cached: the dashboard service on a warm ' +
         'cache (freshness check, cache read, sums). Live: on every request the refresh’s own SQL ' +
-        '(MetricsCalculator: one statement over the claims of those 12 months, every metric and ' +
-        'dimension) summed by the dashboard’s own code. Both give the same figures, checked on ' +
+        '(MetricsCalculator: one statement over the claims of those 12 months and of the 12 before, ' +
+        'which the comparison needs, every metric and dimension, and the outstanding claims as of ' +
+        'today) summed by the dashboard’s own code. Both give the same figures (refusals, ' +
+        'adjustments, outstanding and comparison included), checked on ' +
         `every live request. ${CACHED_PER_LIVE} cached requests follow each live one, after ` +
         `${WARM_UP_ROUNDS} rounds of warm-up.`,
       measurements,
@@ -166,8 +171,26 @@ async function measure(
 async function liveDashboard(db: Database, clock: Clock, providerId: string) {
   const period = resolvePeriod(PERIOD, clock);
   const months = monthsBetween(period.start, period.end);
+  const previous = previousPeriod(period);
+  const before = new Set(monthsBetween(previous.start, previous.end));
+  const today = edmontonDateString(clock.now());
   const { entries } = await withProviderScope(db, providerId, (tx) =>
-    new MetricsCalculator(tx).compute(months),
+    new MetricsCalculator(tx).compute([...before, ...months], today),
   );
-  return { period, ...summarise(figureRowsOf(entries), months, undefined) };
+  const rows = figureRowsOf(entries);
+  const outstanding = new Set<string>(OUTSTANDING_METRIC_KEYS);
+  return {
+    period,
+    ...dashboardFigures({
+      rows: rows.filter((r) => months.includes(r.periodStart) && !outstanding.has(r.metricKey)),
+      previous: rows.filter(
+        (r) => before.has(r.periodStart) && Object.keys(r.dimensions).length === 0,
+      ),
+      outstanding: rows.filter((r) => outstanding.has(r.metricKey)),
+      outstandingAsOf: today,
+      months,
+      previousPeriod: previous,
+      claimType: undefined,
+    }),
+  };
 }

@@ -73,8 +73,14 @@ describe('DashboardRepo.read', () => {
     const mine = await providerWithRows('1.00');
     await providerWithRows('999.99');
     const { rows } = await dashboard(mine).read({ start: '2026-10-01', end: '2026-11-30' });
-    expect(rows).toHaveLength(4);
-    expect(rows.every((r) => r.value === '1.00')).toBe(true);
+    // Two monthly totals, and the code's row summed over the two months in SQL.
+    expect(
+      rows.map((r) => `${r.periodStart} ${JSON.stringify(r.dimensions)} ${r.value}`).sort(),
+    ).toEqual([
+      '2026-10-01 {"claim_type":"AHCIP","health_service_code":"03.03A"} 2.00',
+      '2026-10-01 {} 1.00',
+      '2026-11-01 {} 1.00',
+    ]);
   });
 
   it('reads inside the unit of work it is given: rows written earlier in it count before commit', async () => {

@@ -17,7 +17,12 @@ import {
 
 export interface DashboardRead {
   status: FreshnessStatus;
-  /** The period's monthly rows: totals (or one claim type's), by health service code, by reason. */
+  /**
+   * The period's monthly totals (or one claim type's), then its rows by health service code and
+   * by explanatory code summed over the period in SQL (periodStart: the period's start): a
+   * period's breakdowns are never shown by month, and summing them there sends a row per code
+   * instead of one per code and month.
+   */
   rows: CacheFigure[];
   /** The previous period's totals, summed by metric in SQL; empty unless asked for. */
   previous: Array<Pick<CacheFigure, 'metricKey' | 'value'>>;
@@ -28,6 +33,7 @@ export interface DashboardRead {
 
 type ReadRow = StatusRow & {
   rows: Array<[string, string, object, string]>;
+  by_code: Array<[string, string, object, string]>;
   previous: Array<[string, string]>;
   outstanding: Array<[string, string, object, string]>;
   missing_months: string[];
@@ -56,9 +62,10 @@ export class DashboardRepo {
     const { start, end, claimType, previous } = range;
     const { providerId } = this.tx;
     const typeDims = JSON.stringify({ claim_type: claimType });
-    const dimensions = claimType
-      ? sql`c.dimensions @> ${typeDims}::jsonb`
-      : sql`(c.dimensions = '{}'::jsonb or c.dimensions ? 'health_service_code' or c.dimensions ? 'explanatory_code')`;
+    // Rows by health service code or explanatory code, of the claim type when there is one.
+    const byCode = sql`(c.dimensions ? 'health_service_code' or c.dimensions ? 'explanatory_code')${
+      claimType ? sql` and c.dimensions @> ${typeDims}::jsonb` : sql``
+    }`;
     const totalsOnly = claimType
       ? sql`c.dimensions = ${typeDims}::jsonb`
       : sql`c.dimensions = '{}'::jsonb`;
@@ -77,7 +84,16 @@ export class DashboardRepo {
                  where c.provider_id = ${providerId}
                    and c.metric_key = any(${monthly}::text[])
                    and c.period_start >= ${start} and c.period_end <= ${end}
-                   and ${dimensions}) as rows,
+                   and ${totalsOnly}) as rows,
+               (select coalesce(json_agg(json_build_array(g.metric_key, ${start}::date, g.dimensions,
+                                                          g.value)), '[]')
+                  from (select c.metric_key, c.dimensions, sum(c.value)::text as value
+                          from analytics_cache c
+                         where c.provider_id = ${providerId}
+                           and c.metric_key = any(${monthly}::text[])
+                           and c.period_start >= ${start} and c.period_end <= ${end}
+                           and ${byCode}
+                         group by c.metric_key, c.dimensions) g) as by_code,
                ${
                  previous
                    ? sql`(select coalesce(json_agg(json_build_array(p.metric_key, p.value)), '[]')
@@ -104,7 +120,7 @@ export class DashboardRepo {
     return {
       status: toFreshnessStatus(row),
       // Values travel as text inside the JSON: exact, never a float.
-      rows: (row?.rows ?? []).map(toFigure),
+      rows: [...(row?.rows ?? []), ...(row?.by_code ?? [])].map(toFigure),
       previous: (row?.previous ?? []).map(([metricKey, value]) => ({ metricKey, value })),
       outstanding: (row?.outstanding ?? []).map(toFigure),
       missingMonths: row?.missing_months ?? [],

@@ -13,7 +13,7 @@ import {
   type ResolvedPeriod,
   toCents,
 } from '@meritum/shared';
-import { addEntry, figuresOf, type MetricSums } from './dashboard-figures';
+import { addEntry, figuresOf, type MetricSums, summarise } from './dashboard-figures';
 
 /** Sums of the by-reason rows of the claim type (or all types), per explanatory code. */
 function byReason(rows: readonly CacheFigure[], claimType: ClaimType | undefined) {
@@ -136,4 +136,27 @@ function ratioDifference(a: string | null, b: string | null): string | null {
   const d = scaled(a) - scaled(b);
   const abs = d < 0n ? -d : d;
   return `${d < 0n ? '-' : ''}${abs / 10_000n}.${String(abs % 10_000n).padStart(4, '0')}`;
+}
+
+/** What the dashboard shows of a period, from what it read (or what was computed live). */
+export function dashboardFigures(read: {
+  /** The period's monthly totals and its rows by code and by reason. */
+  rows: readonly CacheFigure[];
+  /** The previous period's totals, by metric. */
+  previous: ReadonlyArray<Pick<CacheFigure, 'metricKey' | 'value'>>;
+  outstanding: readonly CacheFigure[];
+  outstandingAsOf: string | null;
+  months: readonly string[];
+  previousPeriod: ResolvedPeriod;
+  claimType: ClaimType | undefined;
+}) {
+  const { rows, claimType } = read;
+  const summary = summarise(rows, read.months, claimType);
+  return {
+    ...summary,
+    refusals: refusalsOf(rows, claimType),
+    adjustments: adjustmentsOf(rows, claimType),
+    outstanding: outstandingOf(read.outstanding, read.outstandingAsOf, claimType),
+    comparison: comparisonOf(summary.metrics, read.previous, read.previousPeriod),
+  };
 }

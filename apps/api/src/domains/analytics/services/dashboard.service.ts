@@ -14,8 +14,7 @@ import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsBusyError } from '../../../lib/errors';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
-import { adjustmentsOf, comparisonOf, outstandingOf, refusalsOf } from './dashboard-breakdowns';
-import { summarise } from './dashboard-figures';
+import { dashboardFigures } from './dashboard-breakdowns';
 import type { RefreshService } from './refresh.service';
 import { monthsBeforeWindow, retentionWindow } from './retention';
 
@@ -116,15 +115,16 @@ export function createDashboardService(deps: DashboardServiceDeps) {
         await refreshNow(providerId, verdict.needed);
         figures = await read(providerId, range);
       }
-      const { status, rows } = figures;
-      const summary = summarise(rows, months, filter.claimType);
+      const { status } = figures;
       return {
         period,
-        ...summary,
-        refusals: refusalsOf(rows, filter.claimType),
-        adjustments: adjustmentsOf(rows, filter.claimType),
-        outstanding: outstandingOf(figures.outstanding, status.outstandingAsOf, filter.claimType),
-        comparison: comparisonOf(summary.metrics, figures.previous, previous),
+        ...dashboardFigures({
+          ...figures,
+          outstandingAsOf: status.outstandingAsOf,
+          months,
+          previousPeriod: previous,
+          claimType: filter.claimType,
+        }),
         freshness: {
           state: verdict.state,
           computedAt: status.refreshedAt?.toISOString() ?? null,
