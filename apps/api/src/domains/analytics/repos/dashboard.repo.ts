@@ -62,13 +62,16 @@ export class DashboardRepo {
     const { start, end, claimType, previous } = range;
     const { providerId } = this.tx;
     const typeDims = JSON.stringify({ claim_type: claimType });
-    // Rows by health service code or explanatory code, of the claim type when there is one.
-    const byCode = sql`(c.dimensions ? 'health_service_code' or c.dimensions ? 'explanatory_code')${
-      claimType ? sql` and c.dimensions @> ${typeDims}::jsonb` : sql``
-    }`;
-    const totalsOnly = claimType
-      ? sql`c.dimensions = ${typeDims}::jsonb`
-      : sql`c.dimensions = '{}'::jsonb`;
+    // The period's rows are scanned once (by provider and period, the cache's key), then split:
+    // totals by month, and the rows by code and by explanatory code summed over the period.
+    const ofType = claimType ? sql`and c.dimensions @> ${typeDims}::jsonb` : sql``;
+    const isCode = sql`(r.dimensions ? 'health_service_code' or r.dimensions ? 'explanatory_code')`;
+    const isTotal = claimType ? sql`not ${isCode}` : sql`r.dimensions = '{}'::jsonb`;
+    // Written with ? rather than =, which PostgreSQL would check entry by entry in the index.
+    const previousTotals = claimType
+      ? sql`c.dimensions @> ${typeDims}::jsonb
+            and not (c.dimensions ? 'health_service_code' or c.dimensions ? 'explanatory_code')`
+      : sql`not c.dimensions ? 'claim_type'`;
     const outstandingDims = claimType
       ? sql`c.dimensions @> ${typeDims}::jsonb`
       : sql`not c.dimensions ? 'claim_type'`;
@@ -76,24 +79,24 @@ export class DashboardRepo {
     const rows = await preparedRows<ReadRow>(
       this.tx.client,
       sql`
-        with status as (${statusQuery(providerId)})
+        with status as (${statusQuery(providerId)}),
+        period_rows as materialized (
+          select c.metric_key, c.period_start, c.dimensions, c.value
+            from analytics_cache c
+           where c.provider_id = ${providerId}
+             and c.metric_key = any(${monthly}::text[])
+             and c.period_start >= ${start} and c.period_end <= ${end}
+             ${ofType}
+        )
         select status.*,
-               (select coalesce(json_agg(json_build_array(c.metric_key, c.period_start, c.dimensions,
-                                                          c.value::text)), '[]')
-                  from analytics_cache c
-                 where c.provider_id = ${providerId}
-                   and c.metric_key = any(${monthly}::text[])
-                   and c.period_start >= ${start} and c.period_end <= ${end}
-                   and ${totalsOnly}) as rows,
+               (select coalesce(json_agg(json_build_array(r.metric_key, r.period_start, r.dimensions,
+                                                          r.value::text)), '[]')
+                  from period_rows r where ${isTotal}) as rows,
                (select coalesce(json_agg(json_build_array(g.metric_key, ${start}::date, g.dimensions,
                                                           g.value)), '[]')
-                  from (select c.metric_key, c.dimensions, sum(c.value)::text as value
-                          from analytics_cache c
-                         where c.provider_id = ${providerId}
-                           and c.metric_key = any(${monthly}::text[])
-                           and c.period_start >= ${start} and c.period_end <= ${end}
-                           and ${byCode}
-                         group by c.metric_key, c.dimensions) g) as by_code,
+                  from (select r.metric_key, r.dimensions, sum(r.value)::text as value
+                          from period_rows r where ${isCode}
+                         group by r.metric_key, r.dimensions) g) as by_code,
                ${
                  previous
                    ? sql`(select coalesce(json_agg(json_build_array(p.metric_key, p.value)), '[]')
@@ -103,7 +106,7 @@ export class DashboardRepo {
                                      and c.metric_key = any(${monthly}::text[])
                                      and c.period_start >= ${previous.start}
                                      and c.period_end <= ${previous.end}
-                                     and ${totalsOnly}
+                                     and ${previousTotals}
                                    group by c.metric_key) p)`
                    : sql`'[]'::json`
                } as previous,
