@@ -40,33 +40,35 @@ describe('outstanding figures as the days pass', () => {
   it('serves yesterday’s outstanding figures as stale on a new Edmonton day, then today’s, with no claim changed', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    h.clock.set(new Date('2026-11-02T18:00:00Z'));
-    await submitted(h.unhooked, p); // submitted on 2 November
-    h.clock.set(new Date('2026-12-03T06:59:00Z')); // 23:59 on 2 December in Edmonton: 30 days
-    const first = await h.analytics.dashboard.getDashboard(p, thisMonth);
-    expect(first.outstanding).toMatchObject({ asOf: '2026-12-02', total: { claimsCount: 1 } });
+    // September 2026: before 1 November, where time-zone data releases disagree on Edmonton.
+    h.clock.set(new Date('2026-08-31T18:00:00Z'));
+    await submitted(h.unhooked, p, { dateOfService: '2026-08-30' }); // submitted on 31 August
+    const september = { period: 'custom' as const, start: '2026-09-01', end: '2026-09-30' };
+    h.clock.set(new Date('2026-10-01T05:59:00Z')); // 23:59 on 30 September in Edmonton: 30 days
+    const first = await h.analytics.dashboard.getDashboard(p, september);
+    expect(first.outstanding).toMatchObject({ asOf: '2026-09-30', total: { claimsCount: 1 } });
     expect(first.outstanding.buckets[0]).toEqual({
       bucket: '0-30',
       claimsCount: 1,
       amount: '100.00',
     });
-    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).freshness.state).toBe('fresh');
+    expect((await h.analytics.dashboard.getDashboard(p, september)).freshness.state).toBe('fresh');
 
-    h.clock.set(new Date('2026-12-03T07:00:00Z')); // midnight: 3 December, 31 days
-    const stale = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    h.clock.set(new Date('2026-10-01T06:00:00Z')); // midnight: 1 October, 31 days
+    const stale = await h.analytics.dashboard.getDashboard(p, september);
     expect(stale.freshness.state).toBe('stale');
-    expect(stale.outstanding.asOf).toBe('2026-12-02');
+    expect(stale.outstanding.asOf).toBe('2026-09-30');
     await refreshSettled(h.analytics, p);
 
-    const fresh = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    const fresh = await h.analytics.dashboard.getDashboard(p, september);
     expect(fresh.freshness.state).toBe('fresh');
-    expect(fresh.outstanding.asOf).toBe('2026-12-03');
+    expect(fresh.outstanding.asOf).toBe('2026-10-01');
     expect(fresh.outstanding.buckets.map((b) => b.claimsCount)).toEqual([0, 1, 0, 0]);
     // One day's figures are kept, never two.
     const days = (await rowsOf(ctx.admin, p))
       .filter((r) => r.metric_key.startsWith('outstanding_'))
       .map((r) => r.period_start);
-    expect(new Set(days)).toEqual(new Set(['2026-12-03']));
+    expect(new Set(days)).toEqual(new Set(['2026-10-01']));
   });
 });
 
