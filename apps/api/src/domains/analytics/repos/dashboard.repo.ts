@@ -50,6 +50,22 @@ type ReadRow = StatusRow & {
 export class DashboardRepo {
   constructor(private readonly tx: ProviderTx) {}
 
+  /**
+   * The provider's freshness alone, and which of `months` the cache is missing: what decides
+   * whether the figures assembled from an earlier read of the same cache still stand.
+   */
+  async status(
+    months: readonly string[] = [],
+  ): Promise<Pick<DashboardRead, 'status' | 'missingMonths'>> {
+    const { providerId } = this.tx;
+    const rows = await preparedRows<StatusRow & { missing_months: string[] }>(
+      this.tx.client,
+      sql`select status.*, ${missingMonthsQuery(providerId, months)} as missing_months
+            from (${statusQuery(providerId)}) status`,
+    );
+    return { status: toFreshnessStatus(rows[0]), missingMonths: rows[0]?.missing_months ?? [] };
+  }
+
   async read(
     range: {
       start: string;

@@ -11,6 +11,12 @@ export interface FreshnessStatus {
   /** The version the whole cache reflects; null when it was never refreshed. */
   cacheVersion: string | null;
   refreshedAt: Date | null;
+  /**
+   * Refreshes recorded so far (0 before the first). Every write to the provider's cache happens
+   * in a refresh, which records itself in the same transaction: with the cache version, this
+   * names what the cache holds.
+   */
+  refreshCount: number;
   /** Seconds since the last refresh, by the database clock. */
   ageSeconds: number | null;
   /** Months changed since they were last computed. */
@@ -25,6 +31,7 @@ export type StatusRow = {
   data_version: string;
   cache_version: string | null;
   refreshed_at: string | null;
+  refresh_count: string | null;
   age_seconds: number | null;
   dirty_months: number;
   refreshing: boolean;
@@ -37,6 +44,7 @@ export function statusQuery(providerId: string): SQL {
     select coalesce((select version from provider_data_versions where provider_id = ${providerId}), 0)::text as data_version,
            s.source_version::text as cache_version,
            s.refreshed_at::text as refreshed_at,
+           s.refresh_count::text as refresh_count,
            s.outstanding_as_of::text as outstanding_as_of,
            extract(epoch from statement_timestamp() - s.refreshed_at)::float8 as age_seconds,
            (select count(*)::int from analytics_dirty_months d where d.provider_id = ${providerId}) as dirty_months,
@@ -90,6 +98,7 @@ export function toFreshnessStatus(row: StatusRow | undefined): FreshnessStatus {
     dataVersion: row?.data_version ?? '0',
     cacheVersion: row?.cache_version ?? null,
     refreshedAt: row?.refreshed_at ? new Date(row.refreshed_at) : null,
+    refreshCount: Number(row?.refresh_count ?? 0),
     ageSeconds: row?.age_seconds ?? null,
     dirtyMonths: row?.dirty_months ?? 0,
     refreshing: row?.refreshing ?? false,

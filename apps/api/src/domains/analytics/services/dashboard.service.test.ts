@@ -323,6 +323,71 @@ describe('claim changes racing a refresh', () => {
   });
 });
 
+describe('figures kept between reads of the same cache', () => {
+  // The cache's rows are changed here by the owner, behind the refresh's back, which the
+  // application never does: the only way to see whether a read summed them again.
+  const doubleBilled = (p: string) =>
+    ownerQuery(
+      ctx.admin,
+      p,
+      `update analytics_cache set value = value * 2
+        where provider_id = $1 and metric_key = 'billed_amount'`,
+      [p],
+    );
+
+  it('sums the rows once per refresh: later reads of the same cache answer the kept figures', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p);
+    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.billedAmount).toBe(
+      '100.00',
+    );
+    await doubleBilled(p);
+
+    const again = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    expect(again.freshness.state).toBe('fresh');
+    expect(again.metrics.billedAmount).toBe('100.00');
+    // Another period, or one claim type, is summed from the rows as they now stand.
+    const ahcip = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'AHCIP' });
+    expect(ahcip.metrics.billedAmount).toBe('200.00');
+  });
+
+  it('reads the rows again after any refresh, even one that found no claim changed', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p);
+    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    await doubleBilled(p);
+    const before = await freshnessOf(ctx.db, p);
+    await h.analytics.refresher.refreshProvider(p);
+    const after = await freshnessOf(ctx.db, p);
+    // The same cache version; only the count of refreshes tells the two caches apart.
+    expect(after.cacheVersion).toBe(before.cacheVersion);
+    expect(after.refreshCount).toBe(before.refreshCount + 1);
+
+    // The refresh recomputed nothing (no month asked for, none dirty), so the doubled row stays.
+    const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    expect(dashboard.freshness.state).toBe('fresh');
+    expect(dashboard.metrics.billedAmount).toBe('200.00');
+  });
+
+  it('keeps one physician’s figures from another’s, for the same period and cache version', async () => {
+    const h = harness();
+    const [p, q] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
+    await submitted(h.unhooked, p, { feeSubmitted: '100.00' });
+    await submitted(h.unhooked, q, { feeSubmitted: '250.00' });
+    const first = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    const second = await h.analytics.dashboard.getDashboard(q, thisMonth);
+    expect(second.freshness.sourceVersion).toBe(first.freshness.sourceVersion);
+    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.billedAmount).toBe(
+      '100.00',
+    );
+    expect((await h.analytics.dashboard.getDashboard(q, thisMonth)).metrics.billedAmount).toBe(
+      '250.00',
+    );
+  });
+});
+
 describe('dashboard figures', () => {
   it('sums months, derives ratios from summed parts, and filters on claim type', async () => {
     const h = harness({ now: new Date('2026-11-21T18:00:00Z') });

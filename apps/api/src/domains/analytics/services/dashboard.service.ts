@@ -6,6 +6,7 @@ import {
   monthsBetween,
   type PeriodOption,
   previousPeriod,
+  type ResolvedPeriod,
   resolvePeriod,
 } from '@meritum/shared';
 import type { Logger } from 'pino';
@@ -15,6 +16,7 @@ import { AnalyticsBusyError } from '../../../lib/errors';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
 import { dashboardFigures } from './dashboard-breakdowns';
+import { DashboardMemo } from './dashboard-memo';
 import type { RefreshService } from './refresh.service';
 import { monthsBeforeWindow, retentionWindow } from './retention';
 
@@ -23,7 +25,7 @@ export type Dashboard = DashboardResponse;
 
 export interface DashboardServiceDeps {
   db: Database;
-  reads: (tx: ProviderTx) => Pick<DashboardRepo, 'read'>;
+  reads: (tx: ProviderTx) => Pick<DashboardRepo, 'read' | 'status'>;
   refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing'>;
   clock: Clock;
   logger: Pick<Logger, 'error'>;
@@ -38,12 +40,6 @@ export interface DashboardServiceDeps {
  */
 export function createDashboardService(deps: DashboardServiceDeps) {
   const { db, reads, refresher, clock, logger } = deps;
-  /** One unit of work, one statement: the status, the rows and the missing months. */
-  const read = (
-    providerId: string,
-    range: Parameters<DashboardRepo['read']>[0],
-    months: readonly string[] = [],
-  ) => withProviderScope(db, providerId, (tx) => reads(tx).read(range, months), { readOnly: true });
   const maxAgeMs = (deps.maxAgeMinutes ?? 60) * 60_000;
 
   /**
@@ -90,6 +86,30 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     throw new AnalyticsBusyError();
   }
 
+  const memo = new DashboardMemo();
+
+  /**
+   * The span's figures from the cache: those assembled from the same cache when the memo has
+   * them (`status`: the freshness just read), else the rows read and summed, and kept.
+   */
+  async function figuresOf(tx: ProviderTx, span: Span, status?: FreshnessStatus) {
+    const { range, months, previous } = span;
+    if (status) {
+      const kept = memo.get(tx.providerId, range, status);
+      if (kept) return { status, figures: kept };
+    }
+    const read = await reads(tx).read(range);
+    const figures = dashboardFigures({
+      ...read,
+      outstandingAsOf: read.status.outstandingAsOf,
+      months,
+      previousPeriod: previous,
+      claimType: range.claimType,
+    });
+    memo.set(tx.providerId, range, read.status, figures);
+    return { status: read.status, figures };
+  }
+
   return {
     async getDashboard(
       providerId: string,
@@ -99,32 +119,39 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       const period = resolvePeriod(query.period, clock, query);
       const previous = previousPeriod(period);
       const months = monthsBetween(period.start, period.end);
-      const range = { ...period, claimType: filter.claimType, previous };
+      const span: Span = {
+        range: { ...period, claimType: filter.claimType, previous },
+        months,
+        previous,
+      };
       const window = retentionWindow(clock);
       const earlier = monthsBeforeWindow(window, [
         ...monthsBetween(previous.start, previous.end),
         ...months,
       ]);
-      let figures = await read(providerId, range, earlier);
-      const verdict = judge(providerId, figures.status, {
-        window,
-        earlier,
-        missing: figures.missingMonths,
+      const scoped = <T>(work: (tx: ProviderTx) => Promise<T>) =>
+        withProviderScope(db, providerId, work, { readOnly: true });
+      // One unit of work: the freshness, then the figures unless the cache is cold.
+      const first = await scoped(async (tx) => {
+        const seen = await reads(tx).status(earlier);
+        const verdict = judge(providerId, seen.status, {
+          window,
+          earlier,
+          missing: seen.missingMonths,
+        });
+        if (verdict.state === 'cold') return { verdict };
+        return { verdict, ...(await figuresOf(tx, span, seen.status)) };
       });
-      if (verdict.state === 'cold') {
-        await refreshNow(providerId, verdict.needed);
-        figures = await read(providerId, range);
-      }
-      const { status } = figures;
+      const { verdict } = first;
+      const { status, figures } =
+        'figures' in first
+          ? first
+          : await refreshNow(providerId, first.verdict.needed).then(() =>
+              scoped((tx) => figuresOf(tx, span)),
+            );
       return {
         period,
-        ...dashboardFigures({
-          ...figures,
-          outstandingAsOf: status.outstandingAsOf,
-          months,
-          previousPeriod: previous,
-          claimType: filter.claimType,
-        }),
+        ...figures,
         freshness: {
           state: verdict.state,
           computedAt: status.refreshedAt?.toISOString() ?? null,
@@ -135,6 +162,13 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       };
     },
   };
+}
+
+/** What a dashboard request covers: its rows' range, its months and the period before it. */
+interface Span {
+  range: Parameters<DashboardRepo['read']>[0];
+  months: readonly string[];
+  previous: ResolvedPeriod;
 }
 
 export type DashboardService = ReturnType<typeof createDashboardService>;
