@@ -13,7 +13,14 @@ import {
   type ResolvedPeriod,
   toCents,
 } from '@meritum/shared';
-import { addEntry, figuresOf, type MetricSums, summarise } from './dashboard-figures';
+import {
+  addEntry,
+  figuresOf,
+  type MetricSums,
+  RATIO_SCALE,
+  ratio,
+  summarise,
+} from './dashboard-figures';
 
 /** Sums of the by-reason rows of the claim type (or all types), per explanatory code. */
 function byReason(rows: readonly CacheFigure[], claimType: ClaimType | undefined) {
@@ -130,12 +137,11 @@ function changeOf(current: DashboardMetrics, previous: DashboardMetrics): Metric
   return change as MetricChange;
 }
 
+/** The difference of two ratios as written (four places), written the same way. */
 function ratioDifference(a: string | null, b: string | null): string | null {
   if (a === null || b === null) return null;
   const scaled = (r: string) => BigInt(r.replace('.', ''));
-  const d = scaled(a) - scaled(b);
-  const abs = d < 0n ? -d : d;
-  return `${d < 0n ? '-' : ''}${abs / 10_000n}.${String(abs % 10_000n).padStart(4, '0')}`;
+  return ratio(scaled(a) - scaled(b), RATIO_SCALE);
 }
 
 /** What the dashboard shows of a period, from what it read (or what was computed live). */

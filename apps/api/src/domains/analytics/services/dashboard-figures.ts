@@ -100,7 +100,8 @@ export function summarise(
 }
 
 const PLACES = 4n;
-const SCALE = 10n ** PLACES;
+/** A ratio's written places as a factor: 1.2345 is 12,345 of these. */
+export const RATIO_SCALE = 10n ** PLACES;
 
 /**
  * n / d as a decimal string with 4 places, rounded half away from zero (as SQL's round());
@@ -111,7 +112,7 @@ export function ratio(numerator: bigint, denominator: bigint): string | null {
   const negative = numerator < 0n !== denominator < 0n && numerator !== 0n;
   const n = numerator < 0n ? -numerator : numerator;
   const d = denominator < 0n ? -denominator : denominator;
-  const scaled = (n * SCALE * 2n + d) / (d * 2n);
-  const text = `${scaled / SCALE}.${String(scaled % SCALE).padStart(Number(PLACES), '0')}`;
+  const scaled = (n * RATIO_SCALE * 2n + d) / (d * 2n);
+  const text = `${scaled / RATIO_SCALE}.${String(scaled % RATIO_SCALE).padStart(Number(PLACES), '0')}`;
   return negative && scaled !== 0n ? `-${text}` : text;
 }
