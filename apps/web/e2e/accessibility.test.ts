@@ -61,7 +61,7 @@ describe.skipIf(!browser.available)('accessibility', () => {
   ])(
     'has no WCAG 2.1 AA violations on the Statements page, a changed statement open (%s)',
     async (_, size) => {
-      const page = await browser.signedInPage(size);
+      const page = await browser.signedInPage(size, null);
       // A month nothing else reads: its statement is made, then a claim in it changes it.
       const created = await page.request.post('/api/v1/analytics/statements', {
         data: { period: 'custom', start: '2025-03-01', end: '2025-03-31', claimType: 'WCB' },
@@ -85,8 +85,7 @@ describe.skipIf(!browser.available)('accessibility', () => {
   ])(
     'has no WCAG 2.1 AA violations on the password page, its errors shown (%s)',
     async (_, size) => {
-      const page = await browser.signedInPage(size);
-      await page.goto('/account');
+      const page = await browser.signedInPage(size, '/account');
       await page.getByRole('heading', { name: 'Change password', level: 1 }).waitFor();
       await page.getByRole('button', { name: 'Change password' }).click(); // nothing filled in
       await page.locator('main .field-error').first().waitFor();
@@ -106,8 +105,10 @@ describe.skipIf(!browser.available)('accessibility', () => {
   ])(
     'has no WCAG 2.1 AA violations on a list of claims and on a claim with its history (%s)',
     async (_, size) => {
-      const page = await browser.signedInPage(size);
-      await page.goto('/claims?state=rejected&state=written_off&explanatoryCode=05');
+      const page = await browser.signedInPage(
+        size,
+        '/claims?state=rejected&state=written_off&explanatoryCode=05',
+      );
       await page.locator('[data-total="count"]').waitFor();
       expect(await violations(page)).toEqual([]);
 
@@ -149,8 +150,7 @@ describe.skipIf(!browser.available)('accessibility', () => {
   });
 
   it('works from the keyboard on Statements: create one, and land on its figures', async () => {
-    const page = await browser.signedInPage();
-    await page.goto('/statements');
+    const page = await browser.signedInPage(DESKTOP, '/statements');
     await page.locator('.statement-list, .panel.empty').first().waitFor();
 
     await tabTo(page, 'main select');

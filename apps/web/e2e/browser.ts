@@ -3,8 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DashboardQuery, DashboardResponse, SESSION_COOKIE } from '@meritum/shared/client';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { searchFromQuery } from '../src/lib/dashboard-query';
 
 export const DEMO = {
@@ -53,30 +53,49 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** One Chromium per test file; each test opens its own context (its own cookies). */
+/**
+ * One Chromium per test file. Each test opens its own contexts (its own cookies), except the
+ * demo physician's pages, which share one context per viewport (see signedInPage). Whatever a
+ * test opened is closed after it: a page left open keeps polling and rendering, and slows every
+ * test after it.
+ */
 export function browserPerFile() {
   const e2e = inject('e2e');
   let browser: Browser | undefined;
   /** The demo physician's session, shared by the file's pages (see signedInPage). */
   let demoSession: string | undefined;
+  /** The demo physician's contexts, by viewport, holding demoSession. */
+  const demoContexts = new Map<string, Promise<BrowserContext>>();
+  /** What the running test opened: closed after it. */
+  const opened: { close: () => Promise<void> }[] = [];
   beforeAll(async () => {
     if (!e2e) return;
     browser = await chromium.launch({ executablePath: e2e.chromium, args: CHROMIUM_ARGS });
   });
+  afterEach(async () => {
+    for (const thing of opened.splice(0).reverse()) await thing.close();
+  });
   afterAll(async () => {
     await browser?.close();
   });
-  async function newPage(viewport = DESKTOP): Promise<Page> {
+  async function newContext(viewport: typeof DESKTOP): Promise<BrowserContext> {
     if (!browser || !e2e) throw new Error('no browser');
-    const context = await browser.newContext({
+    return browser.newContext({
       baseURL: e2e.webUrl,
       viewport,
       locale: 'en-CA',
       timezoneId: 'America/Edmonton',
     });
+  }
+  async function pageIn(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     return page;
+  }
+  async function newPage(viewport = DESKTOP): Promise<Page> {
+    const context = await newContext(viewport);
+    opened.push(context);
+    return pageIn(context);
   }
   /** Calls the API itself (not through the web app), from an address of its own. */
   async function callApi(path: string, body: unknown): Promise<Response> {
@@ -101,10 +120,9 @@ export function browserPerFile() {
     if (!token) throw new Error('login: no session cookie');
     return token;
   }
-  /** A page of its own whose browser holds the session `token`, as after signing in. */
-  async function pageWith(token: string, viewport = DESKTOP): Promise<Page> {
-    const page = await newPage(viewport);
-    await page.context().addCookies([
+  /** Gives the browser of `context` the session `token`, as after signing in. */
+  async function holdSession(context: BrowserContext, token: string) {
+    await context.addCookies([
       {
         name: SESSION_COOKIE,
         value: token,
@@ -113,7 +131,27 @@ export function browserPerFile() {
         sameSite: 'Lax',
       },
     ]);
+  }
+  /** A page of its own whose browser holds the session `token`, as after signing in. */
+  async function pageWith(token: string, viewport = DESKTOP): Promise<Page> {
+    const page = await newPage(viewport);
+    await holdSession(page.context(), token);
     return page;
+  }
+  /** The context of the demo physician's pages at `viewport`, opened on first use. */
+  function demoContext(viewport: typeof DESKTOP): Promise<BrowserContext> {
+    const key = `${viewport.width}x${viewport.height}`;
+    let context = demoContexts.get(key);
+    if (!context) {
+      context = (async () => {
+        demoSession ??= await sessionOf(DEMO);
+        const made = await newContext(viewport);
+        await holdSession(made, demoSession);
+        return made;
+      })();
+      demoContexts.set(key, context);
+    }
+    return context;
   }
   return {
     available: e2e !== null,
@@ -143,15 +181,20 @@ export function browserPerFile() {
     /** A page of its own (own cookies), signed out. */
     newPage,
     /**
-     * A page already signed in as the demo physician, opened on the dashboard. The file signs in
-     * once, through the API from an address of its own, and reuses the session: logins are rate
-     * limited per address, and the browser's are kept for the tests that sign in on the page.
+     * A page already signed in as the demo physician, opened at `path` (null: not opened yet); on
+     * the dashboard, the default, once its figures show. The file signs in once, through the
+     * API from an address of its own, and reuses the session: logins are rate limited per
+     * address, and the browser's are kept for the tests that sign in on the page. Its pages
+     * share one context per viewport, so the app's scripts are fetched and compiled once per
+     * file rather than once per test; each test still gets a page of its own, closed after it.
+     * Tests about sessions, or that change what a context holds, use pageSignedInAs or newPage.
      */
-    async signedInPage(viewport = DESKTOP): Promise<Page> {
-      demoSession ??= await sessionOf(DEMO);
-      const page = await pageWith(demoSession, viewport);
-      await page.goto('/');
-      await page.locator('[data-kpi="billed"]').waitFor();
+    async signedInPage(viewport = DESKTOP, path: string | null = '/'): Promise<Page> {
+      const page = await pageIn(await demoContext(viewport));
+      opened.push(page);
+      if (path === null) return page;
+      await page.goto(path);
+      if (path === '/') await page.locator('[data-kpi="billed"]').waitFor();
       return page;
     },
   };

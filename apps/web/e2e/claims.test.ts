@@ -20,8 +20,7 @@ const isBackground = (request: Request) => request.headers()[BACKGROUND_REQUEST_
  * and the outstanding figures are today's, so a list read now has the same claims.
  */
 async function dashboardOf(query: DashboardQuery, size = DESKTOP) {
-  const page = await browser.signedInPage(size);
-  await page.goto(`/?${searchFromQuery(query)}`);
+  const page = await browser.signedInPage(size, `/?${searchFromQuery(query)}`);
   await page.locator('.badge[data-state="fresh"]').waitFor({ timeout: 45_000 });
   const figures = await apiDashboard(page, query);
   expect(figures.freshness.state).toBe('fresh');
@@ -325,7 +324,7 @@ describe.skipIf(!browser.available)('the claims list and a claim in Chromium', (
   });
 
   it('loads more claims after the first fifty, keeps the totals, and moves the focus to the first new one', async () => {
-    const page = await browser.signedInPage();
+    const page = await browser.signedInPage(DESKTOP, null);
     const reads: Request[] = [];
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/v1/claims') reads.push(request);
@@ -369,9 +368,10 @@ describe.skipIf(!browser.available)('the claims list and a claim in Chromium', (
   });
 
   it('says plainly when an address holds a filter the API would refuse', async () => {
-    const page = await browser.signedInPage();
-
-    await page.goto('/claims?serviceFrom=2026-09-01&serviceTo=2026-08-01');
+    const page = await browser.signedInPage(
+      DESKTOP,
+      '/claims?serviceFrom=2026-09-01&serviceTo=2026-08-01',
+    );
 
     const alert = page.locator('main [role="alert"]');
     await expect(alert.textContent()).resolves.toContain('serviceFrom must not be after serviceTo');
@@ -449,9 +449,10 @@ describe.skipIf(!browser.available)('the claims list and a claim in Chromium', (
   });
 
   it('says so for a claim that is not the physician’s', async () => {
-    const page = await browser.signedInPage();
-
-    await page.goto('/claims/00000000-0000-4000-8000-000000000000');
+    const page = await browser.signedInPage(
+      DESKTOP,
+      '/claims/00000000-0000-4000-8000-000000000000',
+    );
 
     await page.getByRole('heading', { name: 'This claim does not exist' }).waitFor();
     await page.goto('/claims/not-a-claim');
@@ -459,8 +460,10 @@ describe.skipIf(!browser.available)('the claims list and a claim in Chromium', (
   });
 
   it('is readable at phone width: the page does not scroll sideways, the table does', async () => {
-    const page = await browser.signedInPage(PHONE);
-    await page.goto('/claims?state=rejected&state=written_off&explanatoryCode=05');
+    const page = await browser.signedInPage(
+      PHONE,
+      '/claims?state=rejected&state=written_off&explanatoryCode=05',
+    );
     await totalsOf(page);
 
     const widths = await page.evaluate(() => ({

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserPerFile } from './browser';
+import { browserPerFile, DESKTOP } from './browser';
 
 const browser = browserPerFile();
 
@@ -39,9 +39,9 @@ describe.skipIf(!browser.available)('the Content-Security-Policy', () => {
     await page.goto('/no-such-page');
     expect(violations).toEqual([]);
 
-    const dashboard = await browser.signedInPage();
+    const dashboard = await browser.signedInPage(DESKTOP, null);
     const dashboardViolations = await recordViolations(dashboard);
-    await dashboard.reload();
+    await dashboard.goto('/');
     await dashboard.locator('[data-kpi="billed"]').waitFor();
     await dashboard.locator('.recharts-surface').first().hover();
     await dashboard.getByText('Show the figures as a table').click();

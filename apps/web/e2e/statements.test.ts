@@ -29,8 +29,7 @@ function lastMonth() {
 
 /** A page signed in as the demo physician, on the Statements page, its list read. */
 async function statementsPage(size = DESKTOP) {
-  const page = await browser.signedInPage(size);
-  await page.goto('/statements');
+  const page = await browser.signedInPage(size, '/statements');
   await page.locator('.statement-list, .panel.empty').first().waitFor();
   return page;
 }
@@ -381,7 +380,7 @@ describe.skipIf(!browser.available)('the Statements page in Chromium', () => {
   });
 
   it('shows an empty list for a physician without statements', async () => {
-    const page = await browser.signedInPage();
+    const page = await browser.signedInPage(DESKTOP, null);
     await page.route('**/api/v1/analytics/statements', (route) =>
       route.request().method() === 'GET'
         ? route.fulfill({ json: { statements: [] } })
@@ -395,7 +394,7 @@ describe.skipIf(!browser.available)('the Statements page in Chromium', () => {
   });
 
   it('shows an error with a retry when the list cannot be read, then recovers', async () => {
-    const page = await browser.signedInPage();
+    const page = await browser.signedInPage(DESKTOP, null);
     await page.route('**/api/v1/analytics/statements', (route) =>
       route.fulfill({
         status: 503,
@@ -416,7 +415,7 @@ describe.skipIf(!browser.available)('the Statements page in Chromium', () => {
   });
 
   it('sends the physician to sign in when the API says the session is over', async () => {
-    const page = await browser.signedInPage();
+    const page = await browser.signedInPage(DESKTOP, null);
     await page.route('**/api/v1/analytics/statements', (route) =>
       route.fulfill({
         status: 401,
