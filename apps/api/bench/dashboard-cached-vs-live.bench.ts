@@ -84,8 +84,8 @@ export const dashboardCachedVsLive: Benchmark = {
         measurements.push(
           { label: `${label}: from the cache`, figures: figures(run.cachedMs) },
           {
-            label: `${label}: from the cache, first read after a refresh (rows read and summed)`,
-            figures: figures(run.firstMs),
+            label: `${label}: from the cache, nothing kept (rows read and summed)`,
+            figures: figures(run.unkeptMs),
           },
           {
             label: `${label}: computed live (baseline)`,
@@ -107,14 +107,16 @@ export const dashboardCachedVsLive: Benchmark = {
       description:
         `Physicians with ${sizes.map(fmt).join(', ')} claims over 24 months; the last_12_months ` +
         'dashboard, one request at a time in one process. Cached: the dashboard service on a warm ' +
-        'cache (freshness check, then the figures kept from an earlier read of the same cache); ' +
-        'first read after a refresh: a dashboard service that has kept nothing (freshness check, ' +
-        'cache read, sums), as after every refresh. Live: on every request the refresh’s own SQL ' +
+        'cache (freshness check, then the figures kept from an earlier read of the same cache, ' +
+        'or assembled again by this instance after its refresh); nothing kept: a dashboard ' +
+        'service that has kept nothing (freshness check, cache read, sums), as for the first ' +
+        'read of a period on an instance, or on an instance other than the one that refreshed. ' +
+        'Live: on every request the refresh’s own SQL ' +
         '(MetricsCalculator: one statement over the claims of those 12 months and of the 12 before, ' +
         'which the comparison needs, every metric and dimension, and the outstanding claims as of ' +
         'today) summed by the dashboard’s own code. Both give the same figures (refusals, ' +
         'adjustments, outstanding and comparison included), checked on ' +
-        `every live request. ${CACHED_PER_LIVE} cached requests, each followed by a first read, ` +
+        `every live request. ${CACHED_PER_LIVE} cached requests, each followed by one with nothing kept, ` +
         `follow each live one, after ` +
         `${WARM_UP_ROUNDS} rounds of warm-up.`,
       measurements,
@@ -150,9 +152,8 @@ async function measure(
     return figures;
   };
   const cached = () => cachedBy(analytics.dashboard);
-  // A dashboard service of its own has kept no figures: it reads and sums the cache rows, as
-  // the first read after each refresh does.
-  const first = () =>
+  // A dashboard service of its own has kept no figures: it reads and sums the cache rows.
+  const unkept = () =>
     cachedBy(
       createDashboardService({
         db,
@@ -170,9 +171,10 @@ async function measure(
     throw new Error(`live figures differ from the cached dashboard:\n${got}\n${expected}`);
   const periodClaims = (await cached()).metrics.claimsCount;
 
-  if (JSON.stringify(await first()) !== expected) throw new Error('the first read differs');
+  if (JSON.stringify(await unkept()) !== expected)
+    throw new Error('the read with nothing kept differs');
   const cachedMs: number[] = [];
-  const firstMs: number[] = [];
+  const unkeptMs: number[] = [];
   const liveMs: number[] = [];
   for (let r = 0; r < WARM_UP_ROUNDS + liveRequests; r++) {
     const measuring = r >= WARM_UP_ROUNDS;
@@ -182,13 +184,13 @@ async function measure(
     for (let i = 0; i < CACHED_PER_LIVE; i++) {
       const c = await timed(cached);
       if (measuring) cachedMs.push(c.ms);
-      const f = await timed(first);
-      if (measuring) firstMs.push(f.ms);
+      const f = await timed(unkept);
+      if (measuring) unkeptMs.push(f.ms);
     }
   }
   const refreshes = await refreshCountOf(db, p);
   if (refreshes !== 1) throw new Error(`${refreshes} refreshes: the cache did not stay warm`);
-  return { cachedMs, firstMs, liveMs, periodClaims };
+  return { cachedMs, unkeptMs, liveMs, periodClaims };
 }
 
 /**

@@ -228,9 +228,9 @@ export const dashboardThroughput: Benchmark = {
         ],
         notes: [
           'Under load every dashboard request after the warm-up reads the freshness and answers the ' +
-            'figures assembled on the first read after the refresh (DashboardMemo): the rows are ' +
-            'read and summed once per refresh and instance. dashboard-cached-vs-live times that ' +
-            'first read on its own.',
+            'figures kept for that cache (DashboardMemo): the rows are read and summed once per ' +
+            'refresh and instance, by the refresh itself for periods the instance had kept. ' +
+            'dashboard-cached-vs-live times a read with nothing kept on its own.',
           'Errors, timeouts or any non-2xx response fail the benchmark; after the run the dashboard is ' +
             'still fresh and no refresh ran during it.',
           'Latency: from sending a request to its complete response, per response, pooled over the ' +

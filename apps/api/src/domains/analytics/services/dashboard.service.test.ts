@@ -371,6 +371,27 @@ describe('figures kept between reads of the same cache', () => {
     expect(dashboard.metrics.billedAmount).toBe('200.00');
   });
 
+  it('assembles the kept figures again when a refresh commits, before the next read', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p);
+    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'WCB' });
+    await submitted(h.unhooked, p, { claimType: 'WCB', feeSubmitted: '50.00' });
+    // The refresh's callers wait for the figures to be assembled from the new cache.
+    await h.analytics.refresher.refreshProvider(p);
+    await doubleBilled(p);
+
+    const all = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    expect(all.freshness).toMatchObject({ state: 'fresh', sourceVersion: '4' });
+    expect(all.metrics).toMatchObject({ claimsCount: 2, billedAmount: '150.00' });
+    const wcb = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'WCB' });
+    expect(wcb.metrics).toMatchObject({ claimsCount: 1, billedAmount: '50.00' });
+    // A period nobody had read is summed from the rows as they now stand.
+    const ahcip = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'AHCIP' });
+    expect(ahcip.metrics.billedAmount).toBe('200.00');
+  });
+
   it('keeps one physician’s figures from another’s, for the same period and cache version', async () => {
     const h = harness();
     const [p, q] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];

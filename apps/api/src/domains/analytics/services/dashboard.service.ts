@@ -6,7 +6,6 @@ import {
   monthsBetween,
   type PeriodOption,
   previousPeriod,
-  type ResolvedPeriod,
   resolvePeriod,
 } from '@meritum/shared';
 import type { Logger } from 'pino';
@@ -16,7 +15,7 @@ import { AnalyticsBusyError } from '../../../lib/errors';
 import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
 import { dashboardFigures } from './dashboard-breakdowns';
-import { DashboardMemo } from './dashboard-memo';
+import { DashboardMemo, type Span } from './dashboard-memo';
 import type { RefreshService } from './refresh.service';
 import { monthsBeforeWindow, retentionWindow } from './retention';
 
@@ -26,7 +25,7 @@ export type Dashboard = DashboardResponse;
 export interface DashboardServiceDeps {
   db: Database;
   reads: (tx: ProviderTx) => Pick<DashboardRepo, 'read' | 'status'>;
-  refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing'>;
+  refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing' | 'onRefreshed'>;
   clock: Clock;
   logger: Pick<Logger, 'error'>;
   /** Cached values older than this are served, and refreshed behind. Default 60. */
@@ -87,6 +86,18 @@ export function createDashboardService(deps: DashboardServiceDeps) {
   }
 
   const memo = new DashboardMemo();
+  // After a refresh, the figures this instance kept for the provider are assembled again from
+  // the new cache (the refresh's callers wait for it): the physician's next read, often the
+  // page's own poll, then finds them instead of reading and summing the rows itself.
+  refresher.onRefreshed(async (providerId) => {
+    for (const span of memo.take(providerId)) {
+      await withProviderScope(db, providerId, (tx) => figuresOf(tx, span), {
+        readOnly: true,
+      }).catch((err: unknown) => {
+        logger.error({ err, providerId }, 'assembling the dashboard after a refresh failed');
+      });
+    }
+  });
 
   /**
    * The span's figures from the cache: those assembled from the same cache when the memo has
@@ -95,7 +106,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
   async function figuresOf(tx: ProviderTx, span: Span, status?: FreshnessStatus) {
     const { range, months, previous } = span;
     if (status) {
-      const kept = memo.get(tx.providerId, range, status);
+      const kept = memo.get(tx.providerId, span, status);
       if (kept) return { status, figures: kept };
     }
     const read = await reads(tx).read(range);
@@ -106,7 +117,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       previousPeriod: previous,
       claimType: range.claimType,
     });
-    memo.set(tx.providerId, range, read.status, figures);
+    memo.set(tx.providerId, span, read.status, figures);
     return { status: read.status, figures };
   }
 
@@ -162,13 +173,6 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       };
     },
   };
-}
-
-/** What a dashboard request covers: its rows' range, its months and the period before it. */
-interface Span {
-  range: Parameters<DashboardRepo['read']>[0];
-  months: readonly string[];
-  previous: ResolvedPeriod;
 }
 
 export type DashboardService = ReturnType<typeof createDashboardService>;

@@ -54,8 +54,18 @@ export class RefreshService {
   private readonly running = new Map<string, Run>();
   /** At most one refresh waiting per provider: it starts when the running one ends. */
   private readonly queued = new Map<string, Run>();
+  private readonly listeners = new Set<(providerId: string) => Promise<void>>();
 
   constructor(private readonly deps: RefreshServiceDeps) {}
+
+  /**
+   * Runs `listener` after each refresh of a provider has committed; whoever waits for the
+   * refresh waits for it too. It handles its own failures: a refresh that committed succeeded.
+   */
+  onRefreshed(listener: (providerId: string) => Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   isRefreshing(providerId: string): boolean {
     return this.running.has(providerId);
@@ -86,7 +96,14 @@ export class RefreshService {
   }
 
   private start(providerId: string, months: readonly string[]): Promise<RefreshOutcome> {
-    const promise = this.run(providerId, months).finally(() => this.running.delete(providerId));
+    const promise = this.run(providerId, months)
+      .finally(() => this.running.delete(providerId))
+      .then(async (outcome) => {
+        if (outcome.status === 'refreshed') {
+          await Promise.allSettled([...this.listeners].map((listener) => listener(providerId)));
+        }
+        return outcome;
+      });
     this.running.set(providerId, { promise, months: new Set(months) });
     return promise;
   }
