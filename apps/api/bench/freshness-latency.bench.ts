@@ -1,4 +1,4 @@
-import { systemClock } from '@meritum/shared';
+import { edmontonDateString, systemClock } from '@meritum/shared';
 import pino from 'pino';
 import { createAnalytics } from '../src/domains/analytics/analytics.module';
 import { ClaimsRepo } from '../src/domains/claims/repos/claims.repo';
@@ -19,7 +19,9 @@ export const freshnessLatency: Benchmark = {
   async run(ctx) {
     const transitions = ctx.size === 'large' ? 200 : 40;
     const claimsPerProvider = 2_000;
-    const today = new Date().toISOString().slice(0, 10);
+    // Today in Edmonton: the latest date of service a claim may have (a UTC date runs ahead of it
+    // every evening).
+    const today = edmontonDateString(systemClock.now());
     const [providerId] = await seedSyntheticClaims(ctx.admin, {
       providers: 1,
       claimsPerProvider,
