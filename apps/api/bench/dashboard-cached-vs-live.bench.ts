@@ -152,13 +152,19 @@ async function measure(
     return figures;
   };
   const cached = () => cachedBy(analytics.dashboard);
-  // A dashboard service of its own has kept no figures: it reads and sums the cache rows.
+  // A dashboard service of its own has kept no figures: it reads and sums the cache rows. No
+  // refresh runs while it is timed, so it need not hear of any (and nothing is left subscribed).
+  const refresher: Parameters<typeof createDashboardService>[0]['refresher'] = {
+    refreshProvider: (...args) => analytics.refresher.refreshProvider(...args),
+    isRefreshing: (providerId) => analytics.refresher.isRefreshing(providerId),
+    onRefreshed: () => () => true,
+  };
   const unkept = () =>
     cachedBy(
       createDashboardService({
         db,
         reads: (tx) => new DashboardRepo(tx),
-        refresher: analytics.refresher,
+        refresher,
         clock,
         logger: pino({ level: 'silent' }),
       }),
