@@ -2,9 +2,20 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DashboardQuery, DashboardResponse, SESSION_COOKIE } from '@meritum/shared/client';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import {
+  BACKGROUND_REQUEST_HEADER,
+  type DashboardQuery,
+  DashboardResponse,
+  SESSION_COOKIE,
+} from '@meritum/shared/client';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+  type Request,
+} from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { searchFromQuery } from '../src/lib/dashboard-query';
 
 export const DEMO = {
@@ -257,4 +268,23 @@ const SCREENSHOT_DIR =
 export async function screenshot(page: Page, name: string) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Whether the page sent this request on its own (polling, a refetch on focus). */
+export const isBackground = (request: Request) =>
+  request.headers()[BACKGROUND_REQUEST_HEADER] === '1';
+
+/**
+ * Gives the window its focus back until the page sends another of `reads` (a focus while a
+ * read is still under way joins that read), and checks that what it sent were background reads.
+ */
+export async function refetchesInBackgroundOnFocus(page: Page, reads: readonly Request[]) {
+  const before = reads.length;
+  await expect
+    .poll(async () => {
+      await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
+      return reads.length;
+    })
+    .toBeGreaterThan(before);
+  expect(reads.slice(before).every(isBackground)).toBe(true);
 }

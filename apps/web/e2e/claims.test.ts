@@ -1,5 +1,4 @@
 import {
-  BACKGROUND_REQUEST_HEADER,
   ClaimDetailResponse,
   type DashboardQuery,
   type DashboardResponse,
@@ -8,12 +7,18 @@ import {
 import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { searchFromQuery } from '../src/lib/dashboard-query';
-import { apiDashboard, browserPerFile, DESKTOP, PHONE, screenshot } from './browser';
+import {
+  apiDashboard,
+  browserPerFile,
+  DESKTOP,
+  isBackground,
+  PHONE,
+  refetchesInBackgroundOnFocus,
+  screenshot,
+} from './browser';
 import { count, dollars } from './figures';
 
 const browser = browserPerFile();
-
-const isBackground = (request: Request) => request.headers()[BACKGROUND_REQUEST_HEADER] === '1';
 
 /**
  * The dashboard of `query`, its figures fresh: a claim another test changed has been counted,
@@ -357,14 +362,7 @@ describe.skipIf(!browser.available)('the claims list and a claim in Chromium', (
       [false, false],
       [true, false],
     ]);
-    const before = reads.length;
-    await expect
-      .poll(async () => {
-        await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
-        return reads.length;
-      })
-      .toBeGreaterThan(before);
-    expect(reads.slice(before).every(isBackground)).toBe(true);
+    await refetchesInBackgroundOnFocus(page, reads);
   });
 
   it('says plainly when an address holds a filter the API would refuse', async () => {

@@ -1,7 +1,14 @@
-import { BACKGROUND_REQUEST_HEADER, SESSION_END_CODES } from '@meritum/shared/client';
+import { SESSION_END_CODES } from '@meritum/shared/client';
 import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserPerFile, kpis, newPhysicianDetails, settled } from './browser';
+import {
+  browserPerFile,
+  isBackground,
+  kpis,
+  newPhysicianDetails,
+  refetchesInBackgroundOnFocus,
+  settled,
+} from './browser';
 
 const browser = browserPerFile();
 
@@ -30,7 +37,6 @@ async function expectSentToSignIn(page: Page, reason: keyof typeof SESSION_END_C
 
 const isDashboardRead = (request: Request) =>
   new URL(request.url()).pathname === '/api/v1/analytics/dashboard';
-const isBackground = (request: Request) => request.headers()[BACKGROUND_REQUEST_HEADER] === '1';
 
 describe.skipIf(!browser.available)('sessions in Chromium', () => {
   it('says it could not sign in, naming neither the email nor the billing number, when the email has an account already', async () => {
@@ -147,14 +153,7 @@ describe.skipIf(!browser.available)('sessions in Chromium', () => {
 
     // And when the window gets the focus back. A focus while a read is still under way joins
     // that read (the page may still be taking in the poll's answer), so focus until one is sent.
-    const before = reads.length;
-    await expect
-      .poll(async () => {
-        await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
-        return reads.length;
-      })
-      .toBeGreaterThan(before);
-    expect(reads.slice(before).every(isBackground)).toBe(true);
+    await refetchesInBackgroundOnFocus(page, reads);
 
     // A period the physician chooses is theirs.
     const chosen = page.waitForRequest(
