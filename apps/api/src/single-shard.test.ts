@@ -37,6 +37,7 @@ import { runNightlyRefresh } from './domains/analytics/jobs/nightly-refresh.job'
 import { MetricsCalculator } from './domains/analytics/metrics/metrics-calculator';
 import { AnalyticsCacheRepo } from './domains/analytics/repos/analytics-cache.repo';
 import { DashboardRepo } from './domains/analytics/repos/dashboard.repo';
+import { DashboardFiguresRepo } from './domains/analytics/repos/dashboard-figures.repo';
 import { FreshnessRepo } from './domains/analytics/repos/freshness.repo';
 import { StatementRepo } from './domains/analytics/repos/statement.repo';
 import { StatementExportRepo } from './domains/analytics/repos/statement-export.repo';
@@ -92,6 +93,7 @@ const SQL_MODULES: Record<string, string> = {
   'domains/analytics/metrics/metrics-calculator.ts': 'every refresh and validation',
   'domains/analytics/repos/analytics-cache.repo.ts': 'routes, refreshes, and direct calls',
   'domains/analytics/repos/dashboard.repo.ts': 'the dashboard route',
+  'domains/analytics/repos/dashboard-figures.repo.ts': 'the dashboard route, and refreshes',
   'domains/analytics/repos/freshness.repo.ts': 'refreshes (their advisory lock), the dashboard',
   'domains/analytics/repos/statement.repo.ts': 'the statements routes',
   'domains/analytics/repos/statement-export.repo.ts': 'exports, and their history',
@@ -107,6 +109,7 @@ const SQL_MODULES: Record<string, string> = {
 const SQL_CLASSES: ReadonlyArray<readonly [string, { name: string; prototype: object }]> = [
   ['domains/analytics/repos/analytics-cache.repo.ts', AnalyticsCacheRepo],
   ['domains/analytics/repos/dashboard.repo.ts', DashboardRepo],
+  ['domains/analytics/repos/dashboard-figures.repo.ts', DashboardFiguresRepo],
   ['domains/analytics/repos/freshness.repo.ts', FreshnessRepo],
   ['domains/analytics/repos/statement.repo.ts', StatementRepo],
   ['domains/analytics/repos/statement-export.repo.ts', StatementExportRepo],

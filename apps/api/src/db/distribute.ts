@@ -11,6 +11,7 @@ export const PROVIDER_TABLES = [
   'claims',
   'claim_events',
   'analytics_cache',
+  'analytics_dashboard_figures',
   'provider_data_versions',
   'analytics_dirty_months',
   'analytics_refresh_state',

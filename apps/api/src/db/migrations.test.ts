@@ -61,6 +61,7 @@ describe('migrations', () => {
     );
     expect(rows.map((r) => r.table)).toEqual([
       'analytics_cache',
+      'analytics_dashboard_figures',
       'analytics_dirty_months',
       'analytics_refresh_state',
       'analytics_statement_exports',

@@ -8,6 +8,7 @@ import { RefreshScheduler } from './hooks/refresh-scheduler';
 import { MetricsCalculator } from './metrics/metrics-calculator';
 import { AnalyticsCacheRepo } from './repos/analytics-cache.repo';
 import { DashboardRepo } from './repos/dashboard.repo';
+import { DashboardFiguresRepo } from './repos/dashboard-figures.repo';
 import { FreshnessRepo } from './repos/freshness.repo';
 import { StatementRepo } from './repos/statement.repo';
 import { StatementExportRepo } from './repos/statement-export.repo';
@@ -52,7 +53,7 @@ export function createAnalytics(options: AnalyticsOptions) {
   const stopHook = onClaimsChanged(events, scheduler);
   const dashboard = createDashboardService({
     db,
-    reads: (tx) => new DashboardRepo(tx),
+    repos: (tx) => ({ dashboard: new DashboardRepo(tx), figures: new DashboardFiguresRepo(tx) }),
     refresher,
     clock,
     logger,
@@ -87,6 +88,7 @@ export function createAnalytics(options: AnalyticsOptions) {
     async close() {
       stopHook();
       await scheduler.idle();
+      await dashboard.settled();
     },
   };
 }

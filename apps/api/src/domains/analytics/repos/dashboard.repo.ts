@@ -7,6 +7,7 @@ import {
 import { sql } from 'drizzle-orm';
 import { preparedRows } from '../../../db/prepared';
 import type { ProviderTx } from '../../../db/provider-scope';
+import type { FiguresSpan } from './dashboard-figures.repo';
 import {
   type FreshnessStatus,
   missingMonthsQuery,
@@ -51,19 +52,31 @@ export class DashboardRepo {
   constructor(private readonly tx: ProviderTx) {}
 
   /**
-   * The provider's freshness alone, and which of `months` the cache is missing: what decides
-   * whether the figures assembled from an earlier read of the same cache still stand.
+   * The provider's freshness, which of `months` the cache is missing, and the figures of `span`
+   * kept in `format` from the cache as it stands (from its latest refresh), else null.
    */
   async status(
-    months: readonly string[] = [],
-  ): Promise<Pick<DashboardRead, 'status' | 'missingMonths'>> {
+    months: readonly string[],
+    span: { figures: FiguresSpan; format: number },
+  ): Promise<Pick<DashboardRead, 'status' | 'missingMonths'> & { kept: object | null }> {
     const { providerId } = this.tx;
-    const rows = await preparedRows<StatusRow & { missing_months: string[] }>(
+    const { figures, format } = span;
+    const rows = await preparedRows<StatusRow & { missing_months: string[]; kept: object | null }>(
       this.tx.client,
-      sql`select status.*, ${missingMonthsQuery(providerId, months)} as missing_months
+      sql`select status.*, ${missingMonthsQuery(providerId, months)} as missing_months,
+                 (select f.figures from analytics_dashboard_figures f
+                   where f.provider_id = ${providerId}
+                     and f.period_start = ${figures.start} and f.period_end = ${figures.end}
+                     and f.claim_type = ${figures.claimType} and f.format = ${format}
+                     and f.refresh_count::text = status.refresh_count) as kept
             from (${statusQuery(providerId)}) status`,
     );
-    return { status: toFreshnessStatus(rows[0]), missingMonths: rows[0]?.missing_months ?? [] };
+    const row = rows[0];
+    return {
+      status: toFreshnessStatus(row),
+      missingMonths: row?.missing_months ?? [],
+      kept: row?.kept ?? null,
+    };
   }
 
   async read(

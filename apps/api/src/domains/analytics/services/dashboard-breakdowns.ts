@@ -145,6 +145,13 @@ function ratioDifference(a: string | null, b: string | null): string | null {
 }
 
 /** What the dashboard shows of a period, from what it read (or what was computed live). */
+/**
+ * The shape of what dashboardFigures answers, as kept in analytics_dashboard_figures: raise it
+ * with any change to that shape or to how a figure is assembled, and the figures kept by the
+ * release before are never served (a test holds the two together).
+ */
+export const FIGURES_FORMAT = 1;
+
 export function dashboardFigures(read: {
   /** The period's monthly totals and its rows by code and by reason. */
   rows: readonly CacheFigure[];

@@ -334,32 +334,69 @@ describe('figures kept between reads of the same cache', () => {
         where provider_id = $1 and metric_key = 'billed_amount'`,
       [p],
     );
+  /** A dashboard read, once the figures it assembled are kept. */
+  const readAndKept = async (
+    h: ReturnType<typeof harness>,
+    p: string,
+    claimType?: 'AHCIP' | 'WCB',
+  ) => {
+    const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType });
+    await h.analytics.dashboard.settled();
+    return dashboard;
+  };
 
-  it('sums the rows once per refresh: later reads of the same cache answer the kept figures', async () => {
+  it('sums the rows once per refresh: later reads of the same cache, on any instance, answer the kept figures', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
     await submitted(h.unhooked, p);
-    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.billedAmount).toBe(
-      '100.00',
-    );
+    expect((await readAndKept(h, p)).metrics.billedAmount).toBe('100.00');
     await doubleBilled(p);
 
     const again = await h.analytics.dashboard.getDashboard(p, thisMonth);
     expect(again.freshness.state).toBe('fresh');
     expect(again.metrics.billedAmount).toBe('100.00');
+    const other = await otherInstance().analytics.dashboard.getDashboard(p, thisMonth);
+    expect(other).toEqual(again);
     // Another period, or one claim type, is summed from the rows as they now stand.
     const ahcip = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'AHCIP' });
     expect(ahcip.metrics.billedAmount).toBe('200.00');
+  });
+
+  it('answers from the kept figures exactly what it answered when it summed the rows', async () => {
+    const h = harness({ now: new Date('2026-10-21T18:00:00Z') });
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p, { dateOfService: '2026-10-02', feeSubmitted: '85.50' });
+    const id = await submitted(h.unhooked, p, { dateOfService: '2026-10-03' });
+    await h.unhooked.transition(p, id, { to: 'rejected', explanatoryCodes: ['AA', 'MA08'] });
+    await submitted(h.unhooked, p, { claimType: 'WCB', dateOfService: '2026-09-12' });
+    const quarter = { period: 'this_quarter' as const };
+    const summed = await h.analytics.dashboard.getDashboard(p, quarter);
+    await h.analytics.dashboard.settled();
+    const kept = await otherInstance({
+      now: new Date('2026-10-21T18:00:00Z'),
+    }).analytics.dashboard.getDashboard(p, quarter);
+    // The first read found the cache cold; the second, fresh. All else is the same.
+    expect([summed.freshness.state, kept.freshness.state]).toEqual(['cold', 'fresh']);
+    expect({ ...kept, freshness: null }).toEqual({ ...summed, freshness: null });
+    expect(kept.refusals).toHaveLength(2);
   });
 
   it('reads the rows again after any refresh, even one that found no claim changed', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
     await submitted(h.unhooked, p);
-    await h.analytics.dashboard.getDashboard(p, thisMonth);
+    await readAndKept(h, p);
+    await ownerQuery(
+      ctx.admin,
+      p,
+      'delete from analytics_dashboard_figures where provider_id = $1',
+      [p],
+    );
+    await readAndKept(h, p);
     await doubleBilled(p);
     const before = await freshnessOf(ctx.db, p);
-    await h.analytics.refresher.refreshProvider(p);
+    // Another instance refreshes: this one hears nothing of it.
+    await otherInstance().analytics.refresher.refreshProvider(p);
     const after = await freshnessOf(ctx.db, p);
     // The same cache version; only the count of refreshes tells the two caches apart.
     expect(after.cacheVersion).toBe(before.cacheVersion);
@@ -371,18 +408,35 @@ describe('figures kept between reads of the same cache', () => {
     expect(dashboard.metrics.billedAmount).toBe('200.00');
   });
 
+  it('never serves figures kept in another format', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p);
+    await readAndKept(h, p);
+    await doubleBilled(p);
+    await ownerQuery(
+      ctx.admin,
+      p,
+      'update analytics_dashboard_figures set format = format + 1',
+      [],
+    );
+    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.billedAmount).toBe(
+      '200.00',
+    );
+  });
+
   it('assembles the kept figures again when a refresh commits, before the next read', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
     await submitted(h.unhooked, p);
-    await h.analytics.dashboard.getDashboard(p, thisMonth);
-    await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'WCB' });
+    await readAndKept(h, p);
+    await readAndKept(h, p, 'WCB');
     await submitted(h.unhooked, p, { claimType: 'WCB', feeSubmitted: '50.00' });
     // The refresh's callers wait for the figures to be assembled from the new cache.
     await h.analytics.refresher.refreshProvider(p);
     await doubleBilled(p);
 
-    const all = await h.analytics.dashboard.getDashboard(p, thisMonth);
+    const all = await otherInstance().analytics.dashboard.getDashboard(p, thisMonth);
     expect(all.freshness).toMatchObject({ state: 'fresh', sourceVersion: '4' });
     expect(all.metrics).toMatchObject({ claimsCount: 2, billedAmount: '150.00' });
     const wcb = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'WCB' });
@@ -392,13 +446,31 @@ describe('figures kept between reads of the same cache', () => {
     expect(ahcip.metrics.billedAmount).toBe('200.00');
   });
 
+  it('assembles again after a refresh only the spans read in the last two weeks', async () => {
+    const h = harness({ now: new Date('2026-10-10T18:00:00Z') });
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p, { dateOfService: '2026-10-02' });
+    await readAndKept(h, p);
+    h.clock.set(new Date('2026-10-20T18:00:00Z'));
+    await readAndKept(h, p, 'AHCIP');
+    h.clock.set(new Date('2026-10-26T18:00:00Z'));
+    await h.analytics.refresher.refreshProvider(p);
+    const spans = await ownerQuery(
+      ctx.admin,
+      p,
+      'select claim_type, read_on::text from analytics_dashboard_figures where provider_id = $1',
+      [p],
+    );
+    expect(spans.rows).toEqual([{ claim_type: 'AHCIP', read_on: '2026-10-20' }]);
+  });
+
   it('keeps one physician’s figures from another’s, for the same period and cache version', async () => {
     const h = harness();
     const [p, q] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
     await submitted(h.unhooked, p, { feeSubmitted: '100.00' });
     await submitted(h.unhooked, q, { feeSubmitted: '250.00' });
-    const first = await h.analytics.dashboard.getDashboard(p, thisMonth);
-    const second = await h.analytics.dashboard.getDashboard(q, thisMonth);
+    const first = await readAndKept(h, p);
+    const second = await readAndKept(h, q);
     expect(second.freshness.sourceVersion).toBe(first.freshness.sourceVersion);
     expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.billedAmount).toBe(
       '100.00',

@@ -6,6 +6,7 @@ import {
   monthsBetween,
   type PeriodOption,
   previousPeriod,
+  type ResolvedPeriod,
   resolvePeriod,
 } from '@meritum/shared';
 import type { Logger } from 'pino';
@@ -13,9 +14,9 @@ import type { Database } from '../../../db/client';
 import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsBusyError } from '../../../lib/errors';
 import type { DashboardRepo } from '../repos/dashboard.repo';
+import type { DashboardFiguresRepo, FiguresSpan } from '../repos/dashboard-figures.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
-import { dashboardFigures } from './dashboard-breakdowns';
-import { DashboardMemo, type Span } from './dashboard-memo';
+import { dashboardFigures, FIGURES_FORMAT } from './dashboard-breakdowns';
 import type { RefreshService } from './refresh.service';
 import { monthsBeforeWindow, retentionWindow } from './retention';
 
@@ -24,12 +25,51 @@ export type Dashboard = DashboardResponse;
 
 export interface DashboardServiceDeps {
   db: Database;
-  reads: (tx: ProviderTx) => Pick<DashboardRepo, 'read' | 'status'>;
+  repos: (tx: ProviderTx) => {
+    dashboard: Pick<DashboardRepo, 'read' | 'status'>;
+    figures: Pick<DashboardFiguresRepo, 'keep' | 'keepRecent'>;
+  };
   refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing' | 'onRefreshed'>;
   clock: Clock;
   logger: Pick<Logger, 'error'>;
   /** Cached values older than this are served, and refreshed behind. Default 60. */
   maxAgeMinutes?: number;
+}
+
+type Figures = ReturnType<typeof dashboardFigures>;
+
+/** What a dashboard request covers: its rows' range, its months and the period before it. */
+interface Span {
+  figures: FiguresSpan;
+  range: Parameters<DashboardRepo['read']>[0];
+  months: readonly string[];
+  previous: ResolvedPeriod;
+}
+
+/** A span's figures, as found kept or as assembled by this read. */
+interface Opened {
+  status: FreshnessStatus;
+  figures: Figures;
+  assembled: boolean;
+}
+
+/** The claim type of figures that cover every claim type. */
+const ALL_TYPES = 'all';
+/** Spans kept per provider: the page's periods, a claim type or two, a few custom ones. */
+const MAX_KEPT_SPANS = 12;
+/** A refresh assembles again the spans some read assembled within this many days. */
+const RECENT_DAYS = 14;
+
+function spanOf(figures: FiguresSpan): Span {
+  const period = { start: figures.start, end: figures.end };
+  const previous = previousPeriod(period);
+  const claimType = figures.claimType === ALL_TYPES ? undefined : (figures.claimType as ClaimType);
+  return {
+    figures,
+    range: { ...period, claimType, previous },
+    months: monthsBetween(period.start, period.end),
+    previous,
+  };
 }
 
 /**
@@ -38,8 +78,9 @@ export interface DashboardServiceDeps {
  * never computed, is computed before answering, and kept.
  */
 export function createDashboardService(deps: DashboardServiceDeps) {
-  const { db, reads, refresher, clock, logger } = deps;
+  const { db, repos, refresher, clock, logger } = deps;
   const maxAgeMs = (deps.maxAgeMinutes ?? 60) * 60_000;
+  const today = () => edmontonDateString(clock.now());
 
   /**
    * The state of the figures just read; a stale read starts a refresh behind it. Months before
@@ -64,7 +105,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     const changed =
       status.dirtyMonths > 0 ||
       status.cacheVersion !== status.dataVersion ||
-      status.outstandingAsOf !== edmontonDateString(clock.now());
+      status.outstandingAsOf !== today();
     if (!aged && !changed) return { state: 'fresh' as const };
     refresher
       .refreshProvider(providerId, aged ? { months: [...window, ...earlier] } : {})
@@ -85,31 +126,44 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     throw new AnalyticsBusyError();
   }
 
-  const memo = new DashboardMemo();
-  // After a refresh, the figures this instance kept for the provider are assembled again from
-  // the new cache (the refresh's callers wait for it): the physician's next read, often the
-  // page's own poll, then finds them instead of reading and summing the rows itself.
+  /** Writes of figures assembled by a read, which the answer does not wait for. */
+  const writing = new Set<Promise<void>>();
+
+  /** Keeps figures assembled from refresh `refreshCount`, for every instance's next reads. */
+  function keep(providerId: string, span: Span, refreshCount: number, figures: Figures) {
+    const kept = { format: FIGURES_FORMAT, refreshCount, figures, readOn: today() };
+    const write = withProviderScope(db, providerId, (tx) =>
+      repos(tx).figures.keep(span.figures, kept, MAX_KEPT_SPANS),
+    )
+      .catch((err: unknown) => {
+        logger.error({ err, providerId }, 'keeping the dashboard figures failed');
+      })
+      .finally(() => writing.delete(write));
+    writing.add(write);
+  }
+
+  // After a refresh, the spans of the provider read lately are assembled again from the new
+  // cache and kept (the refresh's callers wait for it): the physician's next read, on any
+  // instance and often the page's own poll, finds them instead of reading and summing the rows.
   refresher.onRefreshed(async (providerId) => {
-    for (const span of memo.take(providerId)) {
-      await withProviderScope(db, providerId, (tx) => figuresOf(tx, span), {
-        readOnly: true,
-      }).catch((err: unknown) => {
-        logger.error({ err, providerId }, 'assembling the dashboard after a refresh failed');
-      });
-    }
+    const since = edmontonDateString(new Date(clock.now().getTime() - RECENT_DAYS * 86_400_000));
+    await withProviderScope(db, providerId, async (tx) => {
+      const { figures } = repos(tx);
+      for (const recent of await figures.keepRecent(since, MAX_KEPT_SPANS)) {
+        const { status, figures: assembled } = await assemble(tx, spanOf(recent));
+        // readOn `since` leaves the day the span was read as it is (the later of the two).
+        const kept = { format: FIGURES_FORMAT, refreshCount: status.refreshCount, readOn: since };
+        await figures.keep(recent, { ...kept, figures: assembled }, MAX_KEPT_SPANS);
+      }
+    }).catch((err: unknown) => {
+      logger.error({ err, providerId }, 'assembling the dashboard after a refresh failed');
+    });
   });
 
-  /**
-   * The span's figures from the cache: those assembled from the same cache when the memo has
-   * them (`status`: the freshness just read), else the rows read and summed, and kept.
-   */
-  async function figuresOf(tx: ProviderTx, span: Span, status?: FreshnessStatus) {
+  /** The span's figures, read and summed from the cache rows, and the freshness they were read with. */
+  async function assemble(tx: ProviderTx, span: Span) {
     const { range, months, previous } = span;
-    if (status) {
-      const kept = memo.get(tx.providerId, span, status);
-      if (kept) return { status, figures: kept };
-    }
-    const read = await reads(tx).read(range);
+    const read = await repos(tx).dashboard.read(range);
     const figures = dashboardFigures({
       ...read,
       outstandingAsOf: read.status.outstandingAsOf,
@@ -117,7 +171,6 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       previousPeriod: previous,
       claimType: range.claimType,
     });
-    memo.set(tx.providerId, span, read.status, figures);
     return { status: read.status, figures };
   }
 
@@ -128,13 +181,8 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       filter: { claimType?: ClaimType | undefined } = {},
     ): Promise<Dashboard> {
       const period = resolvePeriod(query.period, clock, query);
-      const previous = previousPeriod(period);
-      const months = monthsBetween(period.start, period.end);
-      const span: Span = {
-        range: { ...period, claimType: filter.claimType, previous },
-        months,
-        previous,
-      };
+      const span = spanOf({ ...period, claimType: filter.claimType ?? ALL_TYPES });
+      const { previous, months } = span;
       const window = retentionWindow(clock);
       const earlier = monthsBeforeWindow(window, [
         ...monthsBetween(previous.start, previous.end),
@@ -142,24 +190,33 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       ]);
       const scoped = <T>(work: (tx: ProviderTx) => Promise<T>) =>
         withProviderScope(db, providerId, work, { readOnly: true });
-      // One unit of work: the freshness, then the figures unless the cache is cold.
+      // One unit of work: the freshness with the figures kept from the cache as it stands, else
+      // the rows read and summed, unless the cache is cold.
       const first = await scoped(async (tx) => {
-        const seen = await reads(tx).status(earlier);
+        const seen = await repos(tx).dashboard.status(earlier, {
+          figures: span.figures,
+          format: FIGURES_FORMAT,
+        });
         const verdict = judge(providerId, seen.status, {
           window,
           earlier,
           missing: seen.missingMonths,
         });
-        if (verdict.state === 'cold') return { verdict };
-        return { verdict, ...(await figuresOf(tx, span, seen.status)) };
+        if (verdict.state === 'cold') return { verdict, opened: null };
+        const opened: Opened = seen.kept
+          ? { status: seen.status, figures: seen.kept as Figures, assembled: false }
+          : { ...(await assemble(tx, span)), assembled: true };
+        return { verdict, opened };
       });
       const { verdict } = first;
-      const { status, figures } =
-        'figures' in first
-          ? first
-          : await refreshNow(providerId, first.verdict.needed).then(() =>
-              scoped((tx) => figuresOf(tx, span)),
-            );
+      let opened = first.opened;
+      if (verdict.state === 'cold') {
+        await refreshNow(providerId, verdict.needed);
+        opened = { ...(await scoped((tx) => assemble(tx, span))), assembled: true };
+      }
+      if (!opened) throw new Error('a dashboard read found neither figures nor a cold cache');
+      const { status, figures, assembled } = opened;
+      if (assembled) keep(providerId, span, status.refreshCount, figures);
       return {
         period,
         ...figures,
@@ -171,6 +228,11 @@ export function createDashboardService(deps: DashboardServiceDeps) {
           sourceVersion: status.cacheVersion,
         },
       };
+    },
+
+    /** Waits for the figures that reads are keeping (on shutdown, before the pool ends). */
+    async settled(): Promise<void> {
+      await Promise.allSettled([...writing]);
     },
   };
 }

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../../../test/db';
+import { createProvider, ownerQuery } from '../../../../test/factories';
+import { scopedRepo } from '../../../../test/scoped';
+import { withProviderScope } from '../../../db/provider-scope';
+import { DashboardRepo } from './dashboard.repo';
+import { DashboardFiguresRepo, type FiguresSpan } from './dashboard-figures.repo';
+
+const ctx = useTestDatabase();
+const figuresOf = (providerId: string) =>
+  scopedRepo(ctx.db, providerId, (tx) => new DashboardFiguresRepo(tx));
+const dashboard = (providerId: string) =>
+  scopedRepo(ctx.db, providerId, (tx) => new DashboardRepo(tx));
+
+const november: FiguresSpan = { start: '2026-11-01', end: '2026-11-30', claimType: 'all' };
+const kept = (refreshCount: number, billed: string, readOn = '2026-11-20') => ({
+  format: 1,
+  refreshCount,
+  figures: { metrics: { billedAmount: billed } },
+  readOn,
+});
+const MAX = 12;
+
+/** The provider's kept figures of `span` in format 1, looked up as the dashboard does. */
+async function lookUp(providerId: string, span = november) {
+  return (await dashboard(providerId).status([], { figures: span, format: 1 })).kept;
+}
+
+/** Refreshes recorded for the provider: what kept figures must match to be served. */
+const refreshed = (providerId: string, count: number) =>
+  ownerQuery(
+    ctx.admin,
+    providerId,
+    `insert into analytics_refresh_state (provider_id, source_version, refreshed_at, refresh_count)
+     values ($1, 0, now(), $2)
+     on conflict (provider_id) do update set refresh_count = excluded.refresh_count`,
+    [providerId, count],
+  );
+
+const spansOf = async (providerId: string) =>
+  (
+    await ownerQuery(
+      ctx.admin,
+      providerId,
+      `select period_start || ' ' || claim_type || ' ' || refresh_count as span
+         from analytics_dashboard_figures where provider_id = $1 order by 1`,
+      [providerId],
+    )
+  ).rows.map((r: { span: string }) => r.span);
+
+describe('DashboardFiguresRepo', () => {
+  it('serves kept figures only while the refresh they came from is the latest, in their format', async () => {
+    const p = await createProvider(ctx.admin);
+    await refreshed(p, 3);
+    await figuresOf(p).keep(november, kept(3, '100.00'), MAX);
+    expect(await lookUp(p)).toEqual({ metrics: { billedAmount: '100.00' } });
+    expect(
+      (await dashboard(p).status([], { figures: november, format: 2 })).kept,
+      'another format',
+    ).toBeNull();
+    expect(await lookUp(p, { ...november, claimType: 'WCB' }), 'another claim type').toBeNull();
+
+    await refreshed(p, 4);
+    expect(await lookUp(p)).toBeNull();
+  });
+
+  it('never replaces figures of a later refresh with those of an earlier one', async () => {
+    const p = await createProvider(ctx.admin);
+    await refreshed(p, 5);
+    await figuresOf(p).keep(november, kept(5, '500.00'), MAX);
+    await figuresOf(p).keep(november, kept(4, '400.00'), MAX);
+    expect(await lookUp(p)).toEqual({ metrics: { billedAmount: '500.00' } });
+  });
+
+  it('adds no span past the limit, but still renews one it keeps', async () => {
+    const p = await createProvider(ctx.admin);
+    await refreshed(p, 1);
+    for (let day = 1; day <= 3; day++) {
+      const start = `2026-10-0${day}`;
+      await figuresOf(p).keep({ start, end: '2026-10-31', claimType: 'all' }, kept(1, '1.00'), 3);
+    }
+    await figuresOf(p).keep(november, kept(1, '100.00'), 3);
+    expect(await lookUp(p)).toBeNull();
+    const first = { start: '2026-10-01', end: '2026-10-31', claimType: 'all' };
+    await figuresOf(p).keep(first, kept(2, '2.00'), 3);
+    expect(await spansOf(p)).toEqual(['2026-10-01 all 2', '2026-10-02 all 1', '2026-10-03 all 1']);
+  });
+
+  it('lists the spans read lately, most recent first and at most the limit, and forgets the rest', async () => {
+    const p = await createProvider(ctx.admin);
+    const read = [
+      ['2026-08-01', '2026-11-01'],
+      ['2026-09-01', '2026-11-18'],
+      ['2026-10-01', '2026-11-20'],
+      ['2026-11-01', '2026-11-19'],
+    ] as const;
+    for (const [start, readOn] of read) {
+      await figuresOf(p).keep(
+        { start, end: '2026-11-30', claimType: 'all' },
+        kept(1, '1', readOn),
+        MAX,
+      );
+    }
+    const recent = await figuresOf(p).keepRecent('2026-11-10', 2);
+    expect(recent.map((s) => s.start)).toEqual(['2026-10-01', '2026-11-01']);
+    expect(recent[0]).toEqual({ start: '2026-10-01', end: '2026-11-30', claimType: 'all' });
+    expect(await spansOf(p)).toEqual(['2026-10-01 all 1', '2026-11-01 all 1']);
+  });
+
+  it('keeps, finds and forgets one provider’s figures only', async () => {
+    const [p, q] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
+    await refreshed(p, 1);
+    await refreshed(q, 1);
+    await figuresOf(p).keep(november, kept(1, '100.00'), MAX);
+    expect(await lookUp(q)).toBeNull();
+    await figuresOf(q).keep(november, kept(1, '250.00'), MAX);
+    expect(await figuresOf(q).keepRecent('2026-12-01', MAX)).toEqual([]);
+    expect(await spansOf(q)).toEqual([]);
+    expect(await lookUp(p)).toEqual({ metrics: { billedAmount: '100.00' } });
+  });
+
+  it('refuses, under row-level security, a row of another provider written in a scope', async () => {
+    const [p, q] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
+    const written = withProviderScope(ctx.db, q, (tx) =>
+      tx.client.query(
+        `insert into analytics_dashboard_figures
+           (provider_id, period_start, period_end, claim_type, format, refresh_count, figures, read_on)
+         values ($1, '2026-11-01', '2026-11-30', 'all', 1, 1, '{}', '2026-11-20')`,
+        [p],
+      ),
+    );
+    await expect(written).rejects.toThrow(/row-level security/);
+    expect(await spansOf(p)).toEqual([]);
+  });
+});

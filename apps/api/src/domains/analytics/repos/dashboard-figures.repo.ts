@@ -1,0 +1,69 @@
+import { analyticsDashboardFigures } from '@meritum/shared';
+import { sql } from 'drizzle-orm';
+import type { ProviderTx } from '../../../db/provider-scope';
+
+/** A dashboard's period and claim type ('all' for every type): what its figures cover. */
+export type FiguresSpan = {
+  start: string;
+  end: string;
+  claimType: string;
+};
+
+const t = analyticsDashboardFigures;
+
+/**
+ * The dashboard figures assembled from the scope's provider's cache (the lookup itself travels
+ * with the freshness, in DashboardRepo.status). Every statement filters on its provider_id;
+ * row-level security holds it to the same one.
+ */
+export class DashboardFiguresRepo {
+  constructor(private readonly tx: ProviderTx) {}
+
+  /**
+   * Keeps the span's figures as assembled from refresh `refreshCount`, unless figures of a later
+   * refresh are kept already. A span not kept yet is added only while the provider has fewer
+   * than `maxSpans`: custom periods do not pile up between refreshes.
+   */
+  async keep(
+    span: FiguresSpan,
+    kept: { format: number; refreshCount: number; figures: object; readOn: string },
+    maxSpans: number,
+  ): Promise<void> {
+    const { providerId } = this.tx;
+    await this.tx.db.execute(sql`
+      insert into ${t} (provider_id, period_start, period_end, claim_type, format, refresh_count,
+                        figures, read_on)
+      select ${providerId}, ${span.start}, ${span.end}, ${span.claimType}, ${kept.format},
+             ${kept.refreshCount}, ${JSON.stringify(kept.figures)}::json, ${kept.readOn}
+       where (select count(*) from ${t} where provider_id = ${providerId}) < ${maxSpans}
+          or exists (select 1 from ${t}
+                      where provider_id = ${providerId} and period_start = ${span.start}
+                        and period_end = ${span.end} and claim_type = ${span.claimType})
+      on conflict (provider_id, period_start, period_end, claim_type) do update
+         set format = excluded.format, refresh_count = excluded.refresh_count,
+             figures = excluded.figures, read_on = greatest(${t.readOn}, excluded.read_on)
+       where ${t.refreshCount} <= excluded.refresh_count`);
+  }
+
+  /**
+   * The spans read on `since` or later, the most recently read first, at most `limit`; every
+   * other span of the provider is forgotten, in the same statement.
+   */
+  async keepRecent(since: string, limit: number): Promise<FiguresSpan[]> {
+    const { providerId } = this.tx;
+    const { rows } = await this.tx.db.execute<FiguresSpan>(sql`
+      with recent as (
+        select period_start, period_end, claim_type from ${t}
+         where provider_id = ${providerId} and read_on >= ${since}
+         order by read_on desc, period_start, period_end, claim_type
+         limit ${limit}
+      ), forgotten as (
+        delete from ${t}
+         where provider_id = ${providerId}
+           and (period_start, period_end, claim_type) not in (select * from recent)
+      )
+      select period_start::text as start, period_end::text as "end", claim_type as "claimType"
+        from recent`);
+    return rows;
+  }
+}
