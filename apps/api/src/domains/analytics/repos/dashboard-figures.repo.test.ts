@@ -12,7 +12,8 @@ const figuresOf = (providerId: string) =>
 const dashboard = (providerId: string) =>
   scopedRepo(ctx.db, providerId, (tx) => new DashboardRepo(tx));
 
-const november: FiguresSpan = { start: '2026-11-01', end: '2026-11-30', claimType: 'all' };
+const NOVEMBER = { start: '2026-11-01', end: '2026-11-30' };
+const november: FiguresSpan = { ...NOVEMBER, claimType: 'all' };
 const kept = (refreshCount: number, billed: string, readOn = '2026-11-20') => ({
   format: 1,
   refreshCount,
@@ -23,7 +24,8 @@ const MAX = 12;
 
 /** The provider's kept figures of `span` in format 1, looked up as the dashboard does. */
 async function lookUp(providerId: string, span = november) {
-  return (await dashboard(providerId).status([], { figures: span, format: 1 })).kept;
+  const { start, end } = span;
+  return (await dashboard(providerId).read({ start, end }, [], { figures: span, format: 1 })).kept;
 }
 
 /** Refreshes recorded for the provider: what kept figures must match to be served. */
@@ -55,7 +57,7 @@ describe('DashboardFiguresRepo', () => {
     await figuresOf(p).keep(november, kept(3, '100.00'), MAX);
     expect(await lookUp(p)).toEqual({ metrics: { billedAmount: '100.00' } });
     expect(
-      (await dashboard(p).status([], { figures: november, format: 2 })).kept,
+      (await dashboard(p).read(NOVEMBER, [], { figures: november, format: 2 })).kept,
       'another format',
     ).toBeNull();
     expect(await lookUp(p, { ...november, claimType: 'WCB' }), 'another claim type').toBeNull();

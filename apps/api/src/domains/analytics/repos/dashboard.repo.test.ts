@@ -5,6 +5,7 @@ import { freshnessOf, scopedRepo } from '../../../../test/scoped';
 import { withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsCacheRepo } from './analytics-cache.repo';
 import { DashboardRepo } from './dashboard.repo';
+import { DashboardFiguresRepo } from './dashboard-figures.repo';
 
 const ctx = useTestDatabase();
 /** The provider's cache and dashboard reads, each call a unit of work of its own. */
@@ -35,6 +36,35 @@ const shapes = (rows: Array<{ periodStart: string; dimensions: object }>) =>
   rows.map((r) => `${r.periodStart} ${JSON.stringify(r.dimensions)}`).sort();
 
 describe('DashboardRepo.read', () => {
+  it('reads no row when it finds figures kept for the cache as it stands, and all when it does not', async () => {
+    const p = await providerWithRows('10.00');
+    const range = { start: '2026-11-01', end: '2026-11-30' };
+    const span = { ...range, claimType: 'all' };
+    const kept = { figures: span, format: 1 };
+    const refreshed = () =>
+      ownerQuery(
+        ctx.admin,
+        p,
+        `insert into analytics_refresh_state (provider_id, source_version, refreshed_at, refresh_count)
+         values ($1, 0, now(), 1)
+         on conflict (provider_id) do update
+           set refresh_count = analytics_refresh_state.refresh_count + 1`,
+        [p],
+      );
+    await refreshed();
+    await scopedRepo(ctx.db, p, (tx) => new DashboardFiguresRepo(tx)).keep(
+      span,
+      { format: 1, refreshCount: 1, figures: { kept: true }, readOn: '2026-11-20' },
+      12,
+    );
+    const found = await dashboard(p).read(range, [], kept);
+    expect(found).toMatchObject({ kept: { kept: true }, rows: [], outstanding: [] });
+    await refreshed();
+    const after = await dashboard(p).read(range, [], kept);
+    expect(after.kept).toBeNull();
+    expect(after.rows).toHaveLength(2);
+  });
+
   it('reads totals and code-level rows of the range, with exact values', async () => {
     const p = await providerWithRows('1234567890.12');
     const { rows } = await dashboard(p).read({ start: '2026-11-01', end: '2026-11-30' });

@@ -4,7 +4,7 @@ import {
   MONTHLY_METRIC_KEYS,
   OUTSTANDING_METRIC_KEYS,
 } from '@meritum/shared';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { preparedRows } from '../../../db/prepared';
 import type { ProviderTx } from '../../../db/provider-scope';
 import type { FiguresSpan } from './dashboard-figures.repo';
@@ -33,10 +33,11 @@ export interface DashboardRead {
 }
 
 type ReadRow = StatusRow & {
-  rows: Array<[string, string, object, string]>;
-  by_code: Array<[string, string, object, string]>;
-  previous: Array<[string, string]>;
-  outstanding: Array<[string, string, object, string]>;
+  kept: object | null;
+  rows: Array<[string, string, object, string]> | null;
+  by_code: Array<[string, string, object, string]> | null;
+  previous: Array<[string, string]> | null;
+  outstanding: Array<[string, string, object, string]> | null;
   missing_months: string[];
 };
 
@@ -46,38 +47,12 @@ type ReadRow = StatusRow & {
  * reason; the four columns it uses, built into one JSON value by PostgreSQL), the previous
  * period's totals summed by metric, and the outstanding figures. With `months` (first days the
  * cache may not hold), it also says which of them it is missing (`missingMonthsQuery`), from the
- * same snapshot.
+ * same snapshot. With `kept` (a span and the format of its figures), it first looks for the
+ * figures kept for the cache as it stands (from its latest refresh) and, when it finds them,
+ * reads no row: they are what summing the rows would give.
  */
 export class DashboardRepo {
   constructor(private readonly tx: ProviderTx) {}
-
-  /**
-   * The provider's freshness, which of `months` the cache is missing, and the figures of `span`
-   * kept in `format` from the cache as it stands (from its latest refresh), else null.
-   */
-  async status(
-    months: readonly string[],
-    span: { figures: FiguresSpan; format: number },
-  ): Promise<Pick<DashboardRead, 'status' | 'missingMonths'> & { kept: object | null }> {
-    const { providerId } = this.tx;
-    const { figures, format } = span;
-    const rows = await preparedRows<StatusRow & { missing_months: string[]; kept: object | null }>(
-      this.tx.client,
-      sql`select status.*, ${missingMonthsQuery(providerId, months)} as missing_months,
-                 (select f.figures from analytics_dashboard_figures f
-                   where f.provider_id = ${providerId}
-                     and f.period_start = ${figures.start} and f.period_end = ${figures.end}
-                     and f.claim_type = ${figures.claimType} and f.format = ${format}
-                     and f.refresh_count::text = status.refresh_count) as kept
-            from (${statusQuery(providerId)}) status`,
-    );
-    const row = rows[0];
-    return {
-      status: toFreshnessStatus(row),
-      missingMonths: row?.missing_months ?? [],
-      kept: row?.kept ?? null,
-    };
-  }
 
   async read(
     range: {
@@ -87,7 +62,8 @@ export class DashboardRepo {
       previous?: { start: string; end: string } | undefined;
     },
     months: readonly string[] = [],
-  ): Promise<DashboardRead> {
+    kept?: { figures: FiguresSpan; format: number },
+  ): Promise<DashboardRead & { kept: object | null }> {
     const { start, end, claimType, previous } = range;
     const { providerId } = this.tx;
     const typeDims = JSON.stringify({ claim_type: claimType });
@@ -105,6 +81,18 @@ export class DashboardRepo {
       ? sql`c.dimensions @> ${typeDims}::jsonb`
       : sql`not c.dimensions ? 'claim_type'`;
     const monthly = sql.param([...MONTHLY_METRIC_KEYS]);
+    // With kept figures found, nothing else is read: PostgreSQL runs a subquery of a CASE
+    // branch not taken never (each is an InitPlan, run when first needed).
+    const unlessKept = (query: SQL) =>
+      kept ? sql`case when k.figures is null then ${query} end` : query;
+    const keptFigures = kept
+      ? sql`left join lateral (
+              select f.figures from analytics_dashboard_figures f
+               where f.provider_id = ${providerId}
+                 and f.period_start = ${kept.figures.start} and f.period_end = ${kept.figures.end}
+                 and f.claim_type = ${kept.figures.claimType} and f.format = ${kept.format}
+                 and f.refresh_count::text = status.refresh_count) k on true`
+      : sql``;
     const rows = await preparedRows<ReadRow>(
       this.tx.client,
       sql`
@@ -117,18 +105,18 @@ export class DashboardRepo {
              and c.period_start >= ${start} and c.period_end <= ${end}
              ${ofType}
         )
-        select status.*,
-               (select coalesce(json_agg(json_build_array(r.metric_key, r.period_start, r.dimensions,
+        select status.*, ${kept ? sql`k.figures` : sql`null::json`} as kept,
+               ${unlessKept(sql`(select coalesce(json_agg(json_build_array(r.metric_key, r.period_start, r.dimensions,
                                                           r.value::text)), '[]')
-                  from period_rows r where ${isTotal}) as rows,
-               (select coalesce(json_agg(json_build_array(g.metric_key, ${start}::date, g.dimensions,
+                  from period_rows r where ${isTotal})`)} as rows,
+               ${unlessKept(sql`(select coalesce(json_agg(json_build_array(g.metric_key, ${start}::date, g.dimensions,
                                                           g.value)), '[]')
                   from (select r.metric_key, r.dimensions, sum(r.value)::text as value
                           from period_rows r where ${isCode}
-                         group by r.metric_key, r.dimensions) g) as by_code,
+                         group by r.metric_key, r.dimensions) g)`)} as by_code,
                ${
                  previous
-                   ? sql`(select coalesce(json_agg(json_build_array(p.metric_key, p.value)), '[]')
+                   ? unlessKept(sql`(select coalesce(json_agg(json_build_array(p.metric_key, p.value)), '[]')
                             from (select c.metric_key, sum(c.value)::text as value
                                     from analytics_cache c
                                    where c.provider_id = ${providerId}
@@ -136,17 +124,17 @@ export class DashboardRepo {
                                      and c.period_start >= ${previous.start}
                                      and c.period_end <= ${previous.end}
                                      and ${previousTotals}
-                                   group by c.metric_key) p)`
+                                   group by c.metric_key) p)`)
                    : sql`'[]'::json`
                } as previous,
-               (select coalesce(json_agg(json_build_array(c.metric_key, c.period_start, c.dimensions,
+               ${unlessKept(sql`(select coalesce(json_agg(json_build_array(c.metric_key, c.period_start, c.dimensions,
                                                           c.value::text)), '[]')
                   from analytics_cache c
                  where c.provider_id = ${providerId}
                    and c.metric_key = any(${sql.param([...OUTSTANDING_METRIC_KEYS])}::text[])
-                   and ${outstandingDims}) as outstanding,
+                   and ${outstandingDims})`)} as outstanding,
                ${missingMonthsQuery(providerId, months)} as missing_months
-        from status`,
+        from status ${keptFigures}`,
     );
     const row = rows[0];
     return {
@@ -156,6 +144,7 @@ export class DashboardRepo {
       previous: (row?.previous ?? []).map(([metricKey, value]) => ({ metricKey, value })),
       outstanding: (row?.outstanding ?? []).map(toFigure),
       missingMonths: row?.missing_months ?? [],
+      kept: row?.kept ?? null,
     };
   }
 }

@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../../db/client';
 import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsBusyError } from '../../../lib/errors';
-import type { DashboardRepo } from '../repos/dashboard.repo';
+import type { DashboardRead, DashboardRepo } from '../repos/dashboard.repo';
 import type { DashboardFiguresRepo, FiguresSpan } from '../repos/dashboard-figures.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
 import { dashboardFigures, FIGURES_FORMAT } from './dashboard-breakdowns';
@@ -26,7 +26,7 @@ export type Dashboard = DashboardResponse;
 export interface DashboardServiceDeps {
   db: Database;
   repos: (tx: ProviderTx) => {
-    dashboard: Pick<DashboardRepo, 'read' | 'status'>;
+    dashboard: Pick<DashboardRepo, 'read'>;
     figures: Pick<DashboardFiguresRepo, 'keep' | 'keepRecent'>;
   };
   refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing' | 'onRefreshed'>;
@@ -160,19 +160,21 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     });
   });
 
-  /** The span's figures, read and summed from the cache rows, and the freshness they were read with. */
-  async function assemble(tx: ProviderTx, span: Span) {
-    const { range, months, previous } = span;
-    const read = await repos(tx).dashboard.read(range);
+  /** The span's figures, summed from the rows read, with the freshness they were read with. */
+  function summed(span: Span, read: DashboardRead): Opened {
     const figures = dashboardFigures({
       ...read,
       outstandingAsOf: read.status.outstandingAsOf,
-      months,
-      previousPeriod: previous,
-      claimType: range.claimType,
+      months: span.months,
+      previousPeriod: span.previous,
+      claimType: span.range.claimType,
     });
-    return { status: read.status, figures };
+    return { status: read.status, figures, assembled: true };
   }
+
+  /** The span's figures, read and summed from the cache rows. */
+  const assemble = async (tx: ProviderTx, span: Span) =>
+    summed(span, await repos(tx).dashboard.read(span.range));
 
   return {
     async getDashboard(
@@ -190,29 +192,29 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       ]);
       const scoped = <T>(work: (tx: ProviderTx) => Promise<T>) =>
         withProviderScope(db, providerId, work, { readOnly: true });
-      // One unit of work: the freshness with the figures kept from the cache as it stands, else
-      // the rows read and summed, unless the cache is cold.
+      // One statement: the freshness with the figures kept for the cache as it stands, or else
+      // the rows to sum (unless the cache is cold: then they wait for its refresh).
       const first = await scoped(async (tx) => {
-        const seen = await repos(tx).dashboard.status(earlier, {
+        const read = await repos(tx).dashboard.read(span.range, earlier, {
           figures: span.figures,
           format: FIGURES_FORMAT,
         });
-        const verdict = judge(providerId, seen.status, {
+        const verdict = judge(providerId, read.status, {
           window,
           earlier,
-          missing: seen.missingMonths,
+          missing: read.missingMonths,
         });
         if (verdict.state === 'cold') return { verdict, opened: null };
-        const opened: Opened = seen.kept
-          ? { status: seen.status, figures: seen.kept as Figures, assembled: false }
-          : { ...(await assemble(tx, span)), assembled: true };
+        const opened: Opened = read.kept
+          ? { status: read.status, figures: read.kept as Figures, assembled: false }
+          : summed(span, read);
         return { verdict, opened };
       });
       const { verdict } = first;
       let opened = first.opened;
       if (verdict.state === 'cold') {
         await refreshNow(providerId, verdict.needed);
-        opened = { ...(await scoped((tx) => assemble(tx, span))), assembled: true };
+        opened = await scoped((tx) => assemble(tx, span));
       }
       if (!opened) throw new Error('a dashboard read found neither figures nor a cold cache');
       const { status, figures, assembled } = opened;
