@@ -7,18 +7,17 @@ import {
   resolvePeriod,
   systemClock,
 } from '@meritum/shared';
-import pino from 'pino';
 import type { Database } from '../src/db/client';
 import { withProviderScope } from '../src/db/provider-scope';
 import type { Analytics } from '../src/domains/analytics/analytics.module';
 import { MetricsCalculator } from '../src/domains/analytics/metrics/metrics-calculator';
-import { DashboardRepo } from '../src/domains/analytics/repos/dashboard.repo';
-import { createDashboardService } from '../src/domains/analytics/services/dashboard.service';
 import { dashboardFigures } from '../src/domains/analytics/services/dashboard-breakdowns';
 import { figureRowsOf } from '../src/domains/analytics/services/dashboard-figures';
 import { retentionWindow } from '../src/domains/analytics/services/retention';
+import { ownerQuery } from '../test/factories';
 import { refreshCountOf } from '../test/scoped';
 import {
+  type BenchContext,
   type Benchmark,
   type Measurement,
   median,
@@ -66,7 +65,7 @@ export const dashboardCachedVsLive: Benchmark = {
         });
         const p = providerId as string;
         await ctx.admin.query('vacuum analyze claims');
-        const run = await measure(analytics, ctx.db, clock, p, liveRequests);
+        const run = await measure(analytics, ctx, clock, p, liveRequests);
         const ratio = {
           claims,
           median: median(run.liveMs) / median(run.cachedMs),
@@ -107,10 +106,11 @@ export const dashboardCachedVsLive: Benchmark = {
       description:
         `Physicians with ${sizes.map(fmt).join(', ')} claims over 24 months; the last_12_months ` +
         'dashboard, one request at a time in one process. Cached: the dashboard service on a warm ' +
-        'cache (freshness check, then the figures kept from an earlier read of the same cache, ' +
-        'or assembled again by this instance after its refresh); nothing kept: a dashboard ' +
-        'service that has kept nothing (freshness check, cache read, sums), as for the first ' +
-        'read of a period on an instance, or on an instance other than the one that refreshed. ' +
+        'cache (the freshness and the figures kept for that cache, in one statement: what every ' +
+        'read answers once a read or the refresh assembled them, on any instance); nothing kept: ' +
+        'the same read once the kept figures are forgotten (freshness, then the cache rows read ' +
+        'and summed, the figures kept after the answer), as for the first read of a period, or ' +
+        'of one no read asked for in two weeks. ' +
         'Live: on every request the refresh’s own SQL ' +
         '(MetricsCalculator: one statement over the claims of those 12 months and of the 12 before, ' +
         'which the comparison needs, every metric and dimension, and the outstanding claims as of ' +
@@ -138,7 +138,7 @@ export const dashboardCachedVsLive: Benchmark = {
 /** One physician: cached and live requests alternating, the figures checked equal. */
 async function measure(
   analytics: Analytics,
-  db: Database,
+  { db, admin }: Pick<BenchContext, 'db' | 'admin'>,
   clock: Clock,
   p: string,
   liveRequests: number,
@@ -152,33 +152,32 @@ async function measure(
     return figures;
   };
   const cached = () => cachedBy(analytics.dashboard);
-  // A dashboard service of its own has kept no figures: it reads and sums the cache rows. No
-  // refresh runs while it is timed, so it need not hear of any (and nothing is left subscribed).
-  const refresher: Parameters<typeof createDashboardService>[0]['refresher'] = {
-    refreshProvider: (...args) => analytics.refresher.refreshProvider(...args),
-    isRefreshing: (providerId) => analytics.refresher.isRefreshing(providerId),
-    onRefreshed: () => () => true,
-  };
-  const unkept = () =>
-    cachedBy(
-      createDashboardService({
-        db,
-        reads: (tx) => new DashboardRepo(tx),
-        refresher,
-        clock,
-        logger: pino({ level: 'silent' }),
-      }),
-    );
+  // Nothing kept: the span's figures are forgotten before each such read (untimed), as for the
+  // first read of a period, or one not read for two weeks; it reads and sums the rows, and
+  // keeps the figures after answering (waited for untimed).
+  const forget = () =>
+    ownerQuery(admin, p, 'delete from analytics_dashboard_figures where provider_id = $1', [p]);
+  const unkept = () => cachedBy(analytics.dashboard);
   const live = () => liveDashboard(db, clock, p);
 
   const expected = JSON.stringify(await cached());
+  await analytics.dashboard.settled();
   const got = JSON.stringify(await live());
   if (got !== expected)
     throw new Error(`live figures differ from the cached dashboard:\n${got}\n${expected}`);
   const periodClaims = (await cached()).metrics.claimsCount;
 
+  await forget();
   if (JSON.stringify(await unkept()) !== expected)
     throw new Error('the read with nothing kept differs');
+  await analytics.dashboard.settled();
+  const keptSpans = await ownerQuery(
+    admin,
+    p,
+    'select 1 from analytics_dashboard_figures where provider_id = $1',
+    [p],
+  );
+  if (keptSpans.rowCount !== 1) throw new Error('the read did not keep its figures');
   const cachedMs: number[] = [];
   const unkeptMs: number[] = [];
   const liveMs: number[] = [];
@@ -190,7 +189,9 @@ async function measure(
     for (let i = 0; i < CACHED_PER_LIVE; i++) {
       const c = await timed(cached);
       if (measuring) cachedMs.push(c.ms);
+      await forget();
       const f = await timed(unkept);
+      await analytics.dashboard.settled();
       if (measuring) unkeptMs.push(f.ms);
     }
   }
