@@ -1,7 +1,7 @@
-import { DashboardQuery, withinMaxSpan } from '@meritum/shared/client';
+import { DashboardQuery, DEFAULT_PERIOD, withinMaxSpan } from '@meritum/shared/client';
 
-/** What the dashboard opens on: a year of months shows the trend as well as the totals. */
-export const DEFAULT_QUERY: DashboardQuery = { period: 'last_12_months' };
+/** What the dashboard opens on (DEFAULT_PERIOD, every claim type). */
+export const DEFAULT_QUERY: DashboardQuery = { period: DEFAULT_PERIOD };
 
 const QUERY_KEYS = ['period', 'start', 'end', 'claimType'] as const;
 

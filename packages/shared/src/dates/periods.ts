@@ -19,6 +19,12 @@ export const PERIOD_OPTIONS = [
 export const PeriodOption = z.enum(PERIOD_OPTIONS);
 export type PeriodOption = z.infer<typeof PeriodOption>;
 
+/**
+ * What the dashboard opens on: a year of months shows the trend as well as the totals. The
+ * API keeps its figures assembled after every refresh, read or not.
+ */
+export const DEFAULT_PERIOD: PeriodOption = 'last_12_months';
+
 /** The longest range the cache answers: its 24-month window. */
 export const MAX_PERIOD_MONTHS = 24;
 

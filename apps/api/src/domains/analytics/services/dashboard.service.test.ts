@@ -446,7 +446,7 @@ describe('figures kept between reads of the same cache', () => {
     expect(ahcip.metrics.billedAmount).toBe('200.00');
   });
 
-  it('assembles again after a refresh only the spans read in the last two weeks', async () => {
+  it('assembles again after a refresh the spans read in the last two weeks, and the one the page opens on', async () => {
     const h = harness({ now: new Date('2026-10-10T18:00:00Z') });
     const p = await createProvider(ctx.admin);
     await submitted(h.unhooked, p, { dateOfService: '2026-10-02' });
@@ -458,10 +458,41 @@ describe('figures kept between reads of the same cache', () => {
     const spans = await ownerQuery(
       ctx.admin,
       p,
-      'select claim_type, read_on::text from analytics_dashboard_figures where provider_id = $1',
+      `select period_start::text, period_end::text, claim_type, read_on::text
+         from analytics_dashboard_figures where provider_id = $1 order by claim_type`,
       [p],
     );
-    expect(spans.rows).toEqual([{ claim_type: 'AHCIP', read_on: '2026-10-20' }]);
+    // This month of every claim type, read on the 10th, is forgotten; the last 12 months are
+    // the page's opening view, kept as read on the day of the refresh.
+    expect(spans.rows).toEqual([
+      {
+        period_start: '2026-10-01',
+        period_end: '2026-10-31',
+        claim_type: 'AHCIP',
+        read_on: '2026-10-20',
+      },
+      {
+        period_start: '2025-11-01',
+        period_end: '2026-10-31',
+        claim_type: 'all',
+        read_on: '2026-10-26',
+      },
+    ]);
+  });
+
+  it('keeps the figures the page opens on after every refresh, read or not', async () => {
+    const now = new Date('2026-10-21T18:00:00Z');
+    const h = harness({ now });
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p, { dateOfService: '2026-10-02' });
+    await h.analytics.refresher.refreshProvider(p);
+    await doubleBilled(p);
+    // Another instance opens the page: the figures the refresh assembled, not the rows.
+    const opened = await otherInstance({ now }).analytics.dashboard.getDashboard(p, {
+      period: 'last_12_months',
+    });
+    expect(opened.freshness.state).toBe('fresh');
+    expect(opened.metrics.billedAmount).toBe('100.00');
   });
 
   it('keeps one physician’s figures from another’s, for the same period and cache version', async () => {

@@ -2,6 +2,7 @@ import {
   type ClaimType,
   type Clock,
   type DashboardResponse,
+  DEFAULT_PERIOD,
   edmontonDateString,
   monthsBetween,
   type PeriodOption,
@@ -59,6 +60,11 @@ const ALL_TYPES = 'all';
 const MAX_KEPT_SPANS = 12;
 /** A refresh assembles again the spans some read assembled within this many days. */
 const RECENT_DAYS = 14;
+
+const sameSpan = (a: Span, b: Span) =>
+  a.figures.start === b.figures.start &&
+  a.figures.end === b.figures.end &&
+  a.figures.claimType === b.figures.claimType;
 
 function spanOf(figures: FiguresSpan): Span {
   const period = { start: figures.start, end: figures.end };
@@ -142,18 +148,25 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     writing.add(write);
   }
 
-  // After a refresh, the spans of the provider read lately are assembled again from the new
-  // cache and kept (the refresh's callers wait for it): the physician's next read, on any
-  // instance and often the page's own poll, finds them instead of reading and summing the rows.
+  // After a refresh, the spans of the provider read lately, and the one the page opens on, are
+  // assembled again from the new cache and kept (the refresh's callers wait for it): the
+  // physician's next read, on any instance and often the page's own poll, finds them instead of
+  // reading and summing the rows.
   refresher.onRefreshed(async (providerId) => {
     const since = edmontonDateString(new Date(clock.now().getTime() - RECENT_DAYS * 86_400_000));
+    const opening = spanOf({ ...resolvePeriod(DEFAULT_PERIOD, clock), claimType: ALL_TYPES });
     await withProviderScope(db, providerId, async (tx) => {
       const { figures } = repos(tx);
-      for (const recent of await figures.keepRecent(since, MAX_KEPT_SPANS)) {
-        const { status, figures: assembled } = await assemble(tx, spanOf(recent));
-        // readOn `since` leaves the day the span was read as it is (the later of the two).
-        const kept = { format: FIGURES_FORMAT, refreshCount: status.refreshCount, readOn: since };
-        await figures.keep(recent, { ...kept, figures: assembled }, MAX_KEPT_SPANS);
+      const recent = await figures.keepRecent(since, MAX_KEPT_SPANS - 1);
+      const spans = recent.map(spanOf);
+      if (!spans.some((s) => sameSpan(s, opening))) spans.push(opening);
+      for (const span of spans) {
+        const { status, figures: assembled } = await assemble(tx, span);
+        // The opening span counts as read today; any other keeps the day it was read (`since`
+        // is the earlier of the two, and the later stays).
+        const readOn = span === opening ? today() : since;
+        const kept = { format: FIGURES_FORMAT, refreshCount: status.refreshCount, readOn };
+        await figures.keep(span.figures, { ...kept, figures: assembled }, MAX_KEPT_SPANS);
       }
     }).catch((err: unknown) => {
       logger.error({ err, providerId }, 'assembling the dashboard after a refresh failed');
@@ -176,6 +189,19 @@ export function createDashboardService(deps: DashboardServiceDeps) {
   const assemble = async (tx: ProviderTx, span: Span) =>
     summed(span, await repos(tx).dashboard.read(span.range));
 
+  /** The freshness and the span's figures kept for the cache as it stands, else its rows. */
+  const readSpan = (tx: ProviderTx, span: Span, earlier: string[]) =>
+    repos(tx).dashboard.read(span.range, earlier, {
+      figures: span.figures,
+      format: FIGURES_FORMAT,
+    });
+
+  /** The span's figures as kept, or summed from the rows read. */
+  const openedOf = (span: Span, read: DashboardRead & { kept: object | null }): Opened =>
+    read.kept
+      ? { status: read.status, figures: read.kept as Figures, assembled: false }
+      : summed(span, read);
+
   return {
     async getDashboard(
       providerId: string,
@@ -193,30 +219,20 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       const scoped = <T>(work: (tx: ProviderTx) => Promise<T>) =>
         withProviderScope(db, providerId, work, { readOnly: true });
       // One statement: the freshness with the figures kept for the cache as it stands, or else
-      // the rows to sum (unless the cache is cold: then they wait for its refresh).
-      const first = await scoped(async (tx) => {
-        const read = await repos(tx).dashboard.read(span.range, earlier, {
-          figures: span.figures,
-          format: FIGURES_FORMAT,
-        });
-        const verdict = judge(providerId, read.status, {
-          window,
-          earlier,
-          missing: read.missingMonths,
-        });
-        if (verdict.state === 'cold') return { verdict, opened: null };
-        const opened: Opened = read.kept
-          ? { status: read.status, figures: read.kept as Figures, assembled: false }
-          : summed(span, read);
-        return { verdict, opened };
+      // the rows to sum; a cold cache is refreshed first, and read again.
+      const { verdict, read } = await scoped(async (tx) => {
+        const read = await readSpan(tx, span, earlier);
+        const missing = read.missingMonths;
+        return { verdict: judge(providerId, read.status, { window, earlier, missing }), read };
       });
-      const { verdict } = first;
-      let opened = first.opened;
-      if (verdict.state === 'cold') {
-        await refreshNow(providerId, verdict.needed);
-        opened = await scoped((tx) => assemble(tx, span));
-      }
-      if (!opened) throw new Error('a dashboard read found neither figures nor a cold cache');
+      const opened = openedOf(
+        span,
+        verdict.state === 'cold'
+          ? await refreshNow(providerId, verdict.needed).then(() =>
+              scoped((tx) => readSpan(tx, span, [])),
+            )
+          : read,
+      );
       const { status, figures, assembled } = opened;
       if (assembled) keep(providerId, span, status.refreshCount, figures);
       return {
