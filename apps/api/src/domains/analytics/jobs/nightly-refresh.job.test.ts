@@ -8,6 +8,7 @@ import {
 import { useTestDatabase } from '../../../../test/db';
 import { cacheEntry, createProvider, rowsOf } from '../../../../test/factories';
 import { freshnessOf, scopedRepo } from '../../../../test/scoped';
+import { createAppPool, createDatabase, JOBS_ROLE } from '../../../db/client';
 import { AnalyticsCacheRepo } from '../repos/analytics-cache.repo';
 import { NIGHTLY_LOCK_KEY, runNightlyRefresh } from './nightly-refresh.job';
 
@@ -33,6 +34,38 @@ const newClaim = {
 };
 
 describe('nightly refresh', () => {
+  it('completes when a page takes longer than the pool lets a transaction sit idle', async () => {
+    const h = harness();
+    const p = await createProvider(ctx.admin);
+    const { id } = await h.unhooked.create(p, newClaim);
+    await h.unhooked.transition(p, id, { to: 'submitted' });
+    const pool = createAppPool(ctx.url, {
+      role: JOBS_ROLE,
+      max: 1,
+      applicationName: 'meritum-test-nightly-idle',
+      idleInTransactionTimeoutMs: 200,
+    });
+    try {
+      const report = await runNightlyRefresh({
+        jobsDb: createDatabase(pool),
+        refresher: {
+          // Each provider takes longer than the listing's transaction may wait idle.
+          refreshProvider: async (...args) => {
+            await new Promise((resolve) => setTimeout(resolve, 400));
+            return h.analytics.refresher.refreshProvider(...args);
+          },
+        },
+        clock: h.clock,
+        logger: silentLogger,
+        pageSize: 1,
+      });
+      expect(report).toMatchObject({ status: 'completed', failed: 0 });
+      expect((await freshnessOf(ctx.db, p)).cacheVersion).not.toBeNull();
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('refreshes providers whose claims changed, skips current ones, and deletes no row', async () => {
     const h = harness();
     const changed = await createProvider(ctx.admin);

@@ -66,6 +66,9 @@ export async function runNightlyRefresh(
       logger.info('nightly analytics refresh already running elsewhere: skipped');
       return { status: 'locked' as const };
     }
+    // It waits, idle, while a page of providers is refreshed (about a minute for 500): the
+    // pool's idle-in-transaction timeout, meant for a request's transaction, would end it.
+    await tx.execute(sql`set local idle_in_transaction_session_timeout = 0`);
     const started = Date.now();
     const window = retentionWindow(clock);
     const today = edmontonDateString(clock.now());
