@@ -82,7 +82,7 @@ export const roundTrips: Benchmark = {
       await analytics.refresher.refreshProvider(p, { months: window });
       const thisYear = { period: 'last_12_months' as const };
       await analytics.dashboard.getDashboard(p, thisYear);
-      await analytics.dashboard.settled();
+      await analytics.keptFigures.settled();
 
       const { id } = await claims.create(p, {
         claimType: 'AHCIP',
@@ -99,7 +99,7 @@ export const roundTrips: Benchmark = {
           // With whatever it keeps after answering: nothing, once the figures are kept.
           await counter.during(async () => {
             await analytics.dashboard.getDashboard(p, thisYear);
-            await analytics.dashboard.settled();
+            await analytics.keptFigures.settled();
           }),
         ],
         ['claim transition', await counter.during(() => claims.transition(p, id, { to: 'paid' }))],

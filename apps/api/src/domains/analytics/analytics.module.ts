@@ -14,6 +14,7 @@ import { StatementRepo } from './repos/statement.repo';
 import { StatementExportRepo } from './repos/statement-export.repo';
 import { createCachedFiguresService } from './services/cached-figures.service';
 import { createDashboardService } from './services/dashboard.service';
+import { createKeptFigures } from './services/kept-figures';
 import { RefreshService } from './services/refresh.service';
 import { createStatementService } from './services/statement.service';
 import { createStatementExportService } from './services/statement-export.service';
@@ -51,9 +52,17 @@ export function createAnalytics(options: AnalyticsOptions) {
     logger,
   });
   const stopHook = onClaimsChanged(events, scheduler);
-  const dashboard = createDashboardService({
+  const keptFigures = createKeptFigures({
     db,
     repos: (tx) => ({ dashboard: new DashboardRepo(tx), figures: new DashboardFiguresRepo(tx) }),
+    refresher,
+    clock,
+    logger,
+  });
+  const dashboard = createDashboardService({
+    db,
+    reads: (tx) => new DashboardRepo(tx),
+    kept: keptFigures,
     refresher,
     clock,
     logger,
@@ -82,13 +91,14 @@ export function createAnalytics(options: AnalyticsOptions) {
     refresher,
     scheduler,
     dashboard,
+    keptFigures,
     statements,
     statementExports,
     /** Stops listening for claim changes and waits for the refreshes already asked for. */
     async close() {
       stopHook();
       await scheduler.idle();
-      await dashboard.settled();
+      await keptFigures.settled();
     },
   };
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { waitForAdvisoryLock } from '../../../../test/analytics-harness';
 import { useTestDatabase } from '../../../../test/db';
 import { createProvider, ownerQuery } from '../../../../test/factories';
 import { scopedRepo } from '../../../../test/scoped';
 import { withProviderScope } from '../../../db/provider-scope';
 import { DashboardRepo } from './dashboard.repo';
 import { DashboardFiguresRepo, type FiguresSpan } from './dashboard-figures.repo';
+import { FIGURES_LOCK_NAMESPACE } from './refresh-lock';
 
 const ctx = useTestDatabase();
 const figuresOf = (providerId: string) =>
@@ -25,7 +27,7 @@ const MAX = 12;
 /** The provider's kept figures of `span` in format 1, looked up as the dashboard does. */
 async function lookUp(providerId: string, span = november) {
   const { start, end } = span;
-  return (await dashboard(providerId).read({ start, end }, [], { figures: span, format: 1 })).kept;
+  return (await dashboard(providerId).read({ start, end }, [], { span, format: 1 })).kept;
 }
 
 /** Refreshes recorded for the provider: what kept figures must match to be served. */
@@ -57,7 +59,7 @@ describe('DashboardFiguresRepo', () => {
     await figuresOf(p).keep(november, kept(3, '100.00'), MAX);
     expect(await lookUp(p)).toEqual({ metrics: { billedAmount: '100.00' } });
     expect(
-      (await dashboard(p).read(NOVEMBER, [], { figures: november, format: 2 })).kept,
+      (await dashboard(p).read(NOVEMBER, [], { span: november, format: 2 })).kept,
       'another format',
     ).toBeNull();
     expect(await lookUp(p, { ...november, claimType: 'WCB' }), 'another claim type').toBeNull();
@@ -107,6 +109,62 @@ describe('DashboardFiguresRepo', () => {
     expect(recent.map((s) => s.start)).toEqual(['2026-10-01', '2026-11-01']);
     expect(recent[0]).toEqual({ start: '2026-10-01', end: '2026-11-30', claimType: 'all' });
     expect(await spansOf(p)).toEqual(['2026-10-01 all 1', '2026-11-01 all 1']);
+  });
+
+  it('notes a later day a span was read, never an earlier one', async () => {
+    const p = await createProvider(ctx.admin);
+    await figuresOf(p).keep(november, kept(1, '1.00', '2026-11-20'), MAX);
+    await figuresOf(p).noteRead(november, '2026-11-25');
+    await figuresOf(p).noteRead(november, '2026-11-22');
+    const { rows } = await ownerQuery(
+      ctx.admin,
+      p,
+      'select read_on::text from analytics_dashboard_figures where provider_id = $1',
+      [p],
+    );
+    expect(rows).toEqual([{ read_on: '2026-11-25' }]);
+  });
+
+  it('keeps a later format’s figures of the same refresh from an earlier format’s', async () => {
+    const p = await createProvider(ctx.admin);
+    await refreshed(p, 2);
+    await figuresOf(p).keep(november, { ...kept(2, '2.00'), format: 2 }, MAX);
+    await figuresOf(p).keep(november, kept(2, '1.00'), MAX);
+    expect((await dashboard(p).read(NOVEMBER, [], { span: november, format: 2 })).kept).toEqual({
+      metrics: { billedAmount: '2.00' },
+    });
+  });
+
+  it('lets one transaction at a time assemble a provider’s figures', async () => {
+    const p = await createProvider(ctx.admin);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = withProviderScope(ctx.db, p, async (tx) => {
+      await new DashboardFiguresRepo(tx).lockAssembly();
+      await held;
+    });
+    await waitForAdvisoryLock(ctx.admin, { namespace: FIGURES_LOCK_NAMESPACE, key: p });
+    let secondLocked = false;
+    const second = withProviderScope(ctx.db, p, async (tx) => {
+      await new DashboardFiguresRepo(tx).lockAssembly();
+      secondLocked = true;
+    });
+    // The second waits on the first: its lock is asked for, not granted.
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await ctx.admin.query(
+        `select count(*)::int as n from pg_locks
+          where locktype = 'advisory' and not granted and classid = $1::int::oid`,
+        [FIGURES_LOCK_NAMESPACE],
+      );
+      if (rows[0]?.n === 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(secondLocked).toBe(false);
+    release();
+    await Promise.all([first, second]);
+    expect(secondLocked).toBe(true);
   });
 
   it('keeps, finds and forgets one provider’s figures only', async () => {

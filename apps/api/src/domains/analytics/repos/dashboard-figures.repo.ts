@@ -1,6 +1,7 @@
 import { analyticsDashboardFigures } from '@meritum/shared';
 import { sql } from 'drizzle-orm';
 import type { ProviderTx } from '../../../db/provider-scope';
+import { FIGURES_LOCK_NAMESPACE } from './refresh-lock';
 
 /** A dashboard's period and claim type ('all' for every type): what its figures cover. */
 export type FiguresSpan = {
@@ -13,15 +14,34 @@ const t = analyticsDashboardFigures;
 
 /**
  * The dashboard figures assembled from the scope's provider's cache (the lookup itself travels
- * with the freshness, in DashboardRepo.status). Every statement filters on its provider_id;
+ * with the freshness, in DashboardRepo.read). Every statement filters on its provider_id;
  * row-level security holds it to the same one.
  */
 export class DashboardFiguresRepo {
   constructor(private readonly tx: ProviderTx) {}
 
   /**
+   * Waits for, then holds until the transaction ends, the provider's lock on assembling its
+   * kept figures (FIGURES_LOCK_NAMESPACE).
+   */
+  async lockAssembly(): Promise<void> {
+    await this.tx.db.execute(
+      sql`select pg_advisory_xact_lock(${FIGURES_LOCK_NAMESPACE}, hashtext(${this.tx.providerId}))`,
+    );
+  }
+
+  /** Notes that a read asked for the span's kept figures on `day` (a later day than noted). */
+  async noteRead(span: FiguresSpan, day: string): Promise<void> {
+    await this.tx.db.execute(sql`
+      update ${t} set read_on = ${day}
+       where provider_id = ${this.tx.providerId} and period_start = ${span.start}
+         and period_end = ${span.end} and claim_type = ${span.claimType} and read_on < ${day}`);
+  }
+
+  /**
    * Keeps the span's figures as assembled from refresh `refreshCount`, unless figures of a later
-   * refresh are kept already. A span not kept yet is added only while the provider has fewer
+   * refresh, or of the same refresh in a later format, are kept already (so two releases side by
+   * side do not keep replacing each other's). A span not kept yet is added only while the provider has fewer
    * than `maxSpans`: custom periods do not pile up between refreshes.
    */
   async keep(
@@ -42,7 +62,7 @@ export class DashboardFiguresRepo {
       on conflict (provider_id, period_start, period_end, claim_type) do update
          set format = excluded.format, refresh_count = excluded.refresh_count,
              figures = excluded.figures, read_on = greatest(${t.readOn}, excluded.read_on)
-       where ${t.refreshCount} <= excluded.refresh_count`);
+       where (${t.refreshCount}, ${t.format}) <= (excluded.refresh_count, excluded.format)`);
   }
 
   /**
@@ -60,7 +80,8 @@ export class DashboardFiguresRepo {
       ), forgotten as (
         delete from ${t}
          where provider_id = ${providerId}
-           and (period_start, period_end, claim_type) not in (select * from recent)
+           and (period_start, period_end, claim_type)
+               not in (select period_start, period_end, claim_type from recent)
       )
       select period_start::text as start, period_end::text as "end", claim_type as "claimType"
         from recent`);

@@ -40,7 +40,7 @@ describe('DashboardRepo.read', () => {
     const p = await providerWithRows('10.00');
     const range = { start: '2026-11-01', end: '2026-11-30' };
     const span = { ...range, claimType: 'all' };
-    const kept = { figures: span, format: 1 };
+    const kept = { span, format: 1 };
     const refreshed = () =>
       ownerQuery(
         ctx.admin,

@@ -34,6 +34,7 @@ export interface DashboardRead {
 
 type ReadRow = StatusRow & {
   kept: object | null;
+  kept_read_on: string | null;
   rows: Array<[string, string, object, string]> | null;
   by_code: Array<[string, string, object, string]> | null;
   previous: Array<[string, string]> | null;
@@ -62,8 +63,8 @@ export class DashboardRepo {
       previous?: { start: string; end: string } | undefined;
     },
     months: readonly string[] = [],
-    kept?: { figures: FiguresSpan; format: number },
-  ): Promise<DashboardRead & { kept: object | null }> {
+    kept?: { span: FiguresSpan; format: number },
+  ): Promise<DashboardRead & { kept: object | null; keptReadOn: string | null }> {
     const { start, end, claimType, previous } = range;
     const { providerId } = this.tx;
     const typeDims = JSON.stringify({ claim_type: claimType });
@@ -81,16 +82,16 @@ export class DashboardRepo {
       ? sql`c.dimensions @> ${typeDims}::jsonb`
       : sql`not c.dimensions ? 'claim_type'`;
     const monthly = sql.param([...MONTHLY_METRIC_KEYS]);
-    // With kept figures found, nothing else is read: PostgreSQL runs a subquery of a CASE
-    // branch not taken never (each is an InitPlan, run when first needed).
+    // With kept figures found, nothing else is read: each subquery below is an InitPlan, which
+    // PostgreSQL runs only when first needed, and a CASE branch not taken never needs it.
     const unlessKept = (query: SQL) =>
       kept ? sql`case when k.figures is null then ${query} end` : query;
     const keptFigures = kept
       ? sql`left join lateral (
-              select f.figures from analytics_dashboard_figures f
+              select f.figures, f.read_on::text as read_on from analytics_dashboard_figures f
                where f.provider_id = ${providerId}
-                 and f.period_start = ${kept.figures.start} and f.period_end = ${kept.figures.end}
-                 and f.claim_type = ${kept.figures.claimType} and f.format = ${kept.format}
+                 and f.period_start = ${kept.span.start} and f.period_end = ${kept.span.end}
+                 and f.claim_type = ${kept.span.claimType} and f.format = ${kept.format}
                  and f.refresh_count::text = status.refresh_count) k on true`
       : sql``;
     const rows = await preparedRows<ReadRow>(
@@ -106,6 +107,7 @@ export class DashboardRepo {
              ${ofType}
         )
         select status.*, ${kept ? sql`k.figures` : sql`null::json`} as kept,
+               ${kept ? sql`k.read_on` : sql`null::text`} as kept_read_on,
                ${unlessKept(sql`(select coalesce(json_agg(json_build_array(r.metric_key, r.period_start, r.dimensions,
                                                           r.value::text)), '[]')
                   from period_rows r where ${isTotal})`)} as rows,
@@ -145,6 +147,7 @@ export class DashboardRepo {
       outstanding: (row?.outstanding ?? []).map(toFigure),
       missingMonths: row?.missing_months ?? [],
       kept: row?.kept ?? null,
+      keptReadOn: row?.kept_read_on ?? null,
     };
   }
 }

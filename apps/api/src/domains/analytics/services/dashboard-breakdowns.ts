@@ -144,14 +144,15 @@ function ratioDifference(a: string | null, b: string | null): string | null {
   return ratio(scaled(a) - scaled(b), RATIO_SCALE);
 }
 
-/** What the dashboard shows of a period, from what it read (or what was computed live). */
 /**
  * The shape of what dashboardFigures answers, as kept in analytics_dashboard_figures: raise it
- * with any change to that shape or to how a figure is assembled, and the figures kept by the
- * release before are never served (a test holds the two together).
+ * with any change to that shape, to how a figure is assembled or to a code's description, and
+ * the figures kept by the release before are never served (dashboard-breakdowns.test.ts records
+ * each format's digest).
  */
 export const FIGURES_FORMAT = 1;
 
+/** What the dashboard shows of a period, from what it read (or what was computed live). */
 export function dashboardFigures(read: {
   /** The period's monthly totals and its rows by code and by reason. */
   rows: readonly CacheFigure[];

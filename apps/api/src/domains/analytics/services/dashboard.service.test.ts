@@ -341,7 +341,7 @@ describe('figures kept between reads of the same cache', () => {
     claimType?: 'AHCIP' | 'WCB',
   ) => {
     const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType });
-    await h.analytics.dashboard.settled();
+    await h.analytics.keptFigures.settled();
     return dashboard;
   };
 
@@ -371,7 +371,7 @@ describe('figures kept between reads of the same cache', () => {
     await submitted(h.unhooked, p, { claimType: 'WCB', dateOfService: '2026-09-12' });
     const quarter = { period: 'this_quarter' as const };
     const summed = await h.analytics.dashboard.getDashboard(p, quarter);
-    await h.analytics.dashboard.settled();
+    await h.analytics.keptFigures.settled();
     const kept = await otherInstance({
       now: new Date('2026-10-21T18:00:00Z'),
     }).analytics.dashboard.getDashboard(p, quarter);
@@ -478,6 +478,26 @@ describe('figures kept between reads of the same cache', () => {
         read_on: '2026-10-26',
       },
     ]);
+  });
+
+  it('keeps assembling after each refresh a span read often from its kept figures', async () => {
+    const h = harness({ now: new Date('2026-10-05T18:00:00Z') });
+    const p = await createProvider(ctx.admin);
+    await submitted(h.unhooked, p, { dateOfService: '2026-10-02' });
+    await readAndKept(h, p, 'WCB'); // summed on the 5th, and kept
+    h.clock.set(new Date('2026-10-15T18:00:00Z'));
+    await h.analytics.refresher.refreshProvider(p); // the new day's outstanding figures
+    expect((await readAndKept(h, p, 'WCB')).freshness.state).toBe('fresh'); // kept, noted read
+    h.clock.set(new Date('2026-10-25T18:00:00Z'));
+    await h.analytics.refresher.refreshProvider(p);
+    const { rows } = await ownerQuery(
+      ctx.admin,
+      p,
+      `select read_on::text from analytics_dashboard_figures
+        where provider_id = $1 and claim_type = 'WCB'`,
+      [p],
+    );
+    expect(rows).toEqual([{ read_on: '2026-10-15' }]);
   });
 
   it('keeps the figures the page opens on after every refresh, read or not', async () => {

@@ -2,22 +2,20 @@ import {
   type ClaimType,
   type Clock,
   type DashboardResponse,
-  DEFAULT_PERIOD,
   edmontonDateString,
   monthsBetween,
   type PeriodOption,
-  previousPeriod,
-  type ResolvedPeriod,
   resolvePeriod,
 } from '@meritum/shared';
 import type { Logger } from 'pino';
 import type { Database } from '../../../db/client';
 import { type ProviderTx, withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsBusyError } from '../../../lib/errors';
-import type { DashboardRead, DashboardRepo } from '../repos/dashboard.repo';
-import type { DashboardFiguresRepo, FiguresSpan } from '../repos/dashboard-figures.repo';
+import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
-import { dashboardFigures, FIGURES_FORMAT } from './dashboard-breakdowns';
+import { FIGURES_FORMAT } from './dashboard-breakdowns';
+import { type Figures, type Opened, type Span, spanOf, summed } from './dashboard-spans';
+import type { createKeptFigures } from './kept-figures';
 import type { RefreshService } from './refresh.service';
 import { monthsBeforeWindow, retentionWindow } from './retention';
 
@@ -26,56 +24,13 @@ export type Dashboard = DashboardResponse;
 
 export interface DashboardServiceDeps {
   db: Database;
-  repos: (tx: ProviderTx) => {
-    dashboard: Pick<DashboardRepo, 'read'>;
-    figures: Pick<DashboardFiguresRepo, 'keep' | 'keepRecent'>;
-  };
-  refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing' | 'onRefreshed'>;
+  reads: (tx: ProviderTx) => Pick<DashboardRepo, 'read'>;
+  kept: Pick<ReturnType<typeof createKeptFigures>, 'afterRead'>;
+  refresher: Pick<RefreshService, 'refreshProvider' | 'isRefreshing'>;
   clock: Clock;
   logger: Pick<Logger, 'error'>;
   /** Cached values older than this are served, and refreshed behind. Default 60. */
   maxAgeMinutes?: number;
-}
-
-type Figures = ReturnType<typeof dashboardFigures>;
-
-/** What a dashboard request covers: its rows' range, its months and the period before it. */
-interface Span {
-  figures: FiguresSpan;
-  range: Parameters<DashboardRepo['read']>[0];
-  months: readonly string[];
-  previous: ResolvedPeriod;
-}
-
-/** A span's figures, as found kept or as assembled by this read. */
-interface Opened {
-  status: FreshnessStatus;
-  figures: Figures;
-  assembled: boolean;
-}
-
-/** The claim type of figures that cover every claim type. */
-const ALL_TYPES = 'all';
-/** Spans kept per provider: the page's periods, a claim type or two, a few custom ones. */
-const MAX_KEPT_SPANS = 12;
-/** A refresh assembles again the spans some read assembled within this many days. */
-const RECENT_DAYS = 14;
-
-const sameSpan = (a: Span, b: Span) =>
-  a.figures.start === b.figures.start &&
-  a.figures.end === b.figures.end &&
-  a.figures.claimType === b.figures.claimType;
-
-function spanOf(figures: FiguresSpan): Span {
-  const period = { start: figures.start, end: figures.end };
-  const previous = previousPeriod(period);
-  const claimType = figures.claimType === ALL_TYPES ? undefined : (figures.claimType as ClaimType);
-  return {
-    figures,
-    range: { ...period, claimType, previous },
-    months: monthsBetween(period.start, period.end),
-    previous,
-  };
 }
 
 /**
@@ -84,7 +39,7 @@ function spanOf(figures: FiguresSpan): Span {
  * never computed, is computed before answering, and kept.
  */
 export function createDashboardService(deps: DashboardServiceDeps) {
-  const { db, repos, refresher, clock, logger } = deps;
+  const { db, reads, kept, refresher, clock, logger } = deps;
   const maxAgeMs = (deps.maxAgeMinutes ?? 60) * 60_000;
   const today = () => edmontonDateString(clock.now());
 
@@ -132,72 +87,12 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     throw new AnalyticsBusyError();
   }
 
-  /** Writes of figures assembled by a read, which the answer does not wait for. */
-  const writing = new Set<Promise<void>>();
-
-  /** Keeps figures assembled from refresh `refreshCount`, for every instance's next reads. */
-  function keep(providerId: string, span: Span, refreshCount: number, figures: Figures) {
-    const kept = { format: FIGURES_FORMAT, refreshCount, figures, readOn: today() };
-    const write = withProviderScope(db, providerId, (tx) =>
-      repos(tx).figures.keep(span.figures, kept, MAX_KEPT_SPANS),
-    )
-      .catch((err: unknown) => {
-        logger.error({ err, providerId }, 'keeping the dashboard figures failed');
-      })
-      .finally(() => writing.delete(write));
-    writing.add(write);
-  }
-
-  // After a refresh, the spans of the provider read lately, and the one the page opens on, are
-  // assembled again from the new cache and kept (the refresh's callers wait for it): the
-  // physician's next read, on any instance and often the page's own poll, finds them instead of
-  // reading and summing the rows.
-  refresher.onRefreshed(async (providerId) => {
-    const since = edmontonDateString(new Date(clock.now().getTime() - RECENT_DAYS * 86_400_000));
-    const opening = spanOf({ ...resolvePeriod(DEFAULT_PERIOD, clock), claimType: ALL_TYPES });
-    await withProviderScope(db, providerId, async (tx) => {
-      const { figures } = repos(tx);
-      const recent = await figures.keepRecent(since, MAX_KEPT_SPANS - 1);
-      const spans = recent.map(spanOf);
-      if (!spans.some((s) => sameSpan(s, opening))) spans.push(opening);
-      for (const span of spans) {
-        const { status, figures: assembled } = await assemble(tx, span);
-        // The opening span counts as read today; any other keeps the day it was read (`since`
-        // is the earlier of the two, and the later stays).
-        const readOn = span === opening ? today() : since;
-        const kept = { format: FIGURES_FORMAT, refreshCount: status.refreshCount, readOn };
-        await figures.keep(span.figures, { ...kept, figures: assembled }, MAX_KEPT_SPANS);
-      }
-    }).catch((err: unknown) => {
-      logger.error({ err, providerId }, 'assembling the dashboard after a refresh failed');
-    });
-  });
-
-  /** The span's figures, summed from the rows read, with the freshness they were read with. */
-  function summed(span: Span, read: DashboardRead): Opened {
-    const figures = dashboardFigures({
-      ...read,
-      outstandingAsOf: read.status.outstandingAsOf,
-      months: span.months,
-      previousPeriod: span.previous,
-      claimType: span.range.claimType,
-    });
-    return { status: read.status, figures, assembled: true };
-  }
-
-  /** The span's figures, read and summed from the cache rows. */
-  const assemble = async (tx: ProviderTx, span: Span) =>
-    summed(span, await repos(tx).dashboard.read(span.range));
-
   /** The freshness and the span's figures kept for the cache as it stands, else its rows. */
   const readSpan = (tx: ProviderTx, span: Span, earlier: string[]) =>
-    repos(tx).dashboard.read(span.range, earlier, {
-      figures: span.figures,
-      format: FIGURES_FORMAT,
-    });
+    reads(tx).read(span.range, earlier, { span: span.key, format: FIGURES_FORMAT });
 
   /** The span's figures as kept, or summed from the rows read. */
-  const openedOf = (span: Span, read: DashboardRead & { kept: object | null }): Opened =>
+  const openedOf = (span: Span, read: Awaited<ReturnType<typeof readSpan>>): Opened =>
     read.kept
       ? { status: read.status, figures: read.kept as Figures, assembled: false }
       : summed(span, read);
@@ -209,7 +104,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       filter: { claimType?: ClaimType | undefined } = {},
     ): Promise<Dashboard> {
       const period = resolvePeriod(query.period, clock, query);
-      const span = spanOf({ ...period, claimType: filter.claimType ?? ALL_TYPES });
+      const span = spanOf(period, filter.claimType);
       const { previous, months } = span;
       const window = retentionWindow(clock);
       const earlier = monthsBeforeWindow(window, [
@@ -225,16 +120,15 @@ export function createDashboardService(deps: DashboardServiceDeps) {
         const missing = read.missingMonths;
         return { verdict: judge(providerId, read.status, { window, earlier, missing }), read };
       });
-      const opened = openedOf(
-        span,
+      const final =
         verdict.state === 'cold'
           ? await refreshNow(providerId, verdict.needed).then(() =>
               scoped((tx) => readSpan(tx, span, [])),
             )
-          : read,
-      );
-      const { status, figures, assembled } = opened;
-      if (assembled) keep(providerId, span, status.refreshCount, figures);
+          : read;
+      const opened = openedOf(span, final);
+      kept.afterRead(providerId, span, opened, final.keptReadOn);
+      const { status, figures } = opened;
       return {
         period,
         ...figures,
@@ -246,11 +140,6 @@ export function createDashboardService(deps: DashboardServiceDeps) {
           sourceVersion: status.cacheVersion,
         },
       };
-    },
-
-    /** Waits for the figures that reads are keeping (on shutdown, before the pool ends). */
-    async settled(): Promise<void> {
-      await Promise.allSettled([...writing]);
     },
   };
 }
