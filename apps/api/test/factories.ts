@@ -91,3 +91,18 @@ export async function rowsOf(admin: pg.Pool, providerId: string) {
   );
   return rows;
 }
+
+/**
+ * Sets how many refreshes the provider's cache records (its state row made if need be), behind
+ * the refresh's back: what kept dashboard figures are matched against.
+ */
+export function setRefreshCount(admin: pg.Pool, providerId: string, count: number) {
+  return ownerQuery(
+    admin,
+    providerId,
+    `insert into analytics_refresh_state (provider_id, source_version, refreshed_at, refresh_count)
+     values ($1, 0, now(), $2)
+     on conflict (provider_id) do update set refresh_count = excluded.refresh_count`,
+    [providerId, count],
+  );
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitForAdvisoryLock } from '../../../../test/analytics-harness';
 import { useTestDatabase } from '../../../../test/db';
-import { createProvider, ownerQuery } from '../../../../test/factories';
+import { createProvider, ownerQuery, setRefreshCount } from '../../../../test/factories';
 import { scopedRepo } from '../../../../test/scoped';
 import { withProviderScope } from '../../../db/provider-scope';
 import { DashboardRepo } from './dashboard.repo';
@@ -32,14 +32,7 @@ async function lookUp(providerId: string, span = november) {
 
 /** Refreshes recorded for the provider: what kept figures must match to be served. */
 const refreshed = (providerId: string, count: number) =>
-  ownerQuery(
-    ctx.admin,
-    providerId,
-    `insert into analytics_refresh_state (provider_id, source_version, refreshed_at, refresh_count)
-     values ($1, 0, now(), $2)
-     on conflict (provider_id) do update set refresh_count = excluded.refresh_count`,
-    [providerId, count],
-  );
+  setRefreshCount(ctx.admin, providerId, count);
 
 const spansOf = async (providerId: string) =>
   (

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../../test/db';
-import { cacheEntry, createProvider, ownerQuery } from '../../../../test/factories';
+import {
+  cacheEntry,
+  createProvider,
+  ownerQuery,
+  setRefreshCount,
+} from '../../../../test/factories';
 import { freshnessOf, scopedRepo } from '../../../../test/scoped';
 import { withProviderScope } from '../../../db/provider-scope';
 import { AnalyticsCacheRepo } from './analytics-cache.repo';
@@ -41,17 +46,7 @@ describe('DashboardRepo.read', () => {
     const range = { start: '2026-11-01', end: '2026-11-30' };
     const span = { ...range, claimType: 'all' };
     const kept = { span, format: 1 };
-    const refreshed = () =>
-      ownerQuery(
-        ctx.admin,
-        p,
-        `insert into analytics_refresh_state (provider_id, source_version, refreshed_at, refresh_count)
-         values ($1, 0, now(), 1)
-         on conflict (provider_id) do update
-           set refresh_count = analytics_refresh_state.refresh_count + 1`,
-        [p],
-      );
-    await refreshed();
+    await setRefreshCount(ctx.admin, p, 1);
     await scopedRepo(ctx.db, p, (tx) => new DashboardFiguresRepo(tx)).keep(
       span,
       { format: 1, refreshCount: 1, figures: { kept: true }, readOn: '2026-11-20' },
@@ -59,7 +54,7 @@ describe('DashboardRepo.read', () => {
     );
     const found = await dashboard(p).read(range, [], kept);
     expect(found).toMatchObject({ kept: { kept: true }, rows: [], outstanding: [] });
-    await refreshed();
+    await setRefreshCount(ctx.admin, p, 2);
     const after = await dashboard(p).read(range, [], kept);
     expect(after.kept).toBeNull();
     expect(after.rows).toHaveLength(2);
