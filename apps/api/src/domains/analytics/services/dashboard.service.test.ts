@@ -500,11 +500,16 @@ describe('figures kept between reads of the same cache', () => {
     expect(rows).toEqual([{ read_on: '2026-10-15' }]);
   });
 
-  it('keeps the figures the page opens on after every refresh, read or not', async () => {
+  it('keeps after a refresh the figures the page opens on, unread, for a physician who read another view lately', async () => {
     const now = new Date('2026-10-21T18:00:00Z');
     const h = harness({ now });
-    const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p, { dateOfService: '2026-10-02' });
+    const [p, idle] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
+    for (const provider of [p, idle]) {
+      await submitted(h.unhooked, provider, { dateOfService: '2026-10-02' });
+    }
+    await h.analytics.refresher.refreshProvider(idle);
+    await readAndKept(h, p, 'WCB');
+    await submitted(h.unhooked, p, { dateOfService: '2026-10-03' });
     await h.analytics.refresher.refreshProvider(p);
     await doubleBilled(p);
     // Another instance opens the page: the figures the refresh assembled, not the rows.
@@ -512,7 +517,15 @@ describe('figures kept between reads of the same cache', () => {
       period: 'last_12_months',
     });
     expect(opened.freshness.state).toBe('fresh');
-    expect(opened.metrics.billedAmount).toBe('100.00');
+    expect(opened.metrics.billedAmount).toBe('200.00');
+    // A physician who read nothing lately: the refresh kept nothing for them.
+    const kept = await ownerQuery(
+      ctx.admin,
+      idle,
+      'select count(*)::int as n from analytics_dashboard_figures where provider_id = $1',
+      [idle],
+    );
+    expect(kept.rows).toEqual([{ n: 0 }]);
   });
 
   it('keeps one physician’s figures from another’s, for the same period and cache version', async () => {

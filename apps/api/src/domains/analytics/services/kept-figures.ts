@@ -45,7 +45,7 @@ function daysBefore(day: string, days: number): string {
 /**
  * The dashboard figures kept in analytics_dashboard_figures, for every instance's reads: what a
  * read assembled, kept after its answer; the day a read last asked for them; and, after each
- * refresh, the spans read lately and the one the page opens on, assembled again from the new
+ * refresh, the spans read lately (with the one the page opens on) assembled again from the new
  * cache (the refresh's callers wait for that), so the physician's next read, often the page's
  * own poll, finds them.
  */
@@ -72,8 +72,10 @@ export function createKeptFigures(deps: KeptFiguresDeps) {
       // One instance at a time per provider: two would write the same rows in other orders.
       await figures.lockAssembly();
       const spans = (await figures.keepRecent(since, MAX_KEPT_SPANS - 1)).map(spanOfKey);
+      // A physician who read the dashboard lately gets the page's opening view too, read or
+      // not; one who did not (most of a night's refreshes) costs the refresh nothing more.
       const opening = openingSpan(clock);
-      if (!spans.some((s) => sameSpan(s, opening))) spans.push(opening);
+      if (spans.length > 0 && !spans.some((s) => sameSpan(s, opening))) spans.push(opening);
       for (const span of spans) {
         const { status, figures: assembled } = summed(span, await dashboard.read(span.range));
         // The opening span counts as read today; any other keeps the day it was read (`since`
