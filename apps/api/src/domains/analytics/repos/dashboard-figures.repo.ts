@@ -41,8 +41,8 @@ export class DashboardFiguresRepo {
   /**
    * Keeps the span's figures as assembled from refresh `refreshCount`, unless figures of a later
    * refresh, or of the same refresh in a later format, are kept already (so two releases side by
-   * side do not keep replacing each other's). A span not kept yet is added only while the provider has fewer
-   * than `maxSpans`: custom periods do not pile up between refreshes.
+   * side do not keep replacing each other's). A span not kept yet is added only while the
+   * provider has fewer than `maxSpans`: custom periods do not pile up between refreshes.
    */
   async keep(
     span: FiguresSpan,
