@@ -1,5 +1,7 @@
+import type { NewClaim } from '@meritum/shared';
 import pino from 'pino';
 import { afterEach } from 'vitest';
+import type { z } from 'zod';
 import { createAppPool, createDatabase, type Database } from '../src/db/client';
 import type { ProviderTx } from '../src/db/provider-scope';
 import { createAnalytics } from '../src/domains/analytics/analytics.module';
@@ -67,6 +69,29 @@ export function analyticsHarness(
   /** Resolves once the next refresh has read the claims it computes from. */
   const nextComputed = () => new Promise<void>((resolve) => computedWaiters.push(resolve));
   return { clock, events, analytics, claims, unhooked, computeCalls, nextComputed };
+}
+
+type ClaimsService = ReturnType<typeof analyticsHarness>['claims'];
+export type ClaimOverrides = Partial<z.output<typeof NewClaim>>;
+
+/** An AHCIP claim of $100.00 for 03.03A on 2 November 2026, unless `overrides` say otherwise. */
+export const newClaim = (overrides: ClaimOverrides = {}): z.output<typeof NewClaim> => ({
+  claimType: 'AHCIP',
+  healthServiceCode: '03.03A',
+  dateOfService: '2026-11-02',
+  feeSubmitted: '100.00',
+  ...overrides,
+});
+
+/** A claim created and submitted through the claims service; its id. */
+export async function submittedClaim(
+  service: ClaimsService,
+  providerId: string,
+  overrides: ClaimOverrides = {},
+): Promise<string> {
+  const { id } = await service.create(providerId, newClaim(overrides));
+  await service.transition(providerId, id, { to: 'submitted' });
+  return id;
 }
 
 /** Waits for the provider's running refresh, if any. */

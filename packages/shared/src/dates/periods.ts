@@ -19,10 +19,7 @@ export const PERIOD_OPTIONS = [
 export const PeriodOption = z.enum(PERIOD_OPTIONS);
 export type PeriodOption = z.infer<typeof PeriodOption>;
 
-/**
- * What the dashboard opens on: a year of months shows the trend as well as the totals. The
- * API keeps its figures assembled after every refresh, read or not.
- */
+/** What the dashboard opens on: a year of months shows the trend as well as the totals. */
 export const DEFAULT_PERIOD: PeriodOption = 'last_12_months';
 
 /** The longest range the cache answers: its 24-month window. */

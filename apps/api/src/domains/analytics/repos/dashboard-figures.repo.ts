@@ -10,7 +10,26 @@ export type FiguresSpan = {
   claimType: string;
 };
 
+/** Figures as assembled from refresh `refreshCount`, in `format`, last read on `readOn`. */
+export type KeptFigures = {
+  format: number;
+  refreshCount: number;
+  figures: object;
+  readOn: string;
+};
+
 const t = analyticsDashboardFigures;
+
+/**
+ * A span kept already takes the new figures unless it holds a later refresh's, or the same
+ * refresh's in a later format (two releases side by side never replace each other's), and
+ * keeps the later day it was read.
+ */
+const keepingTheLatest = sql`
+  on conflict (provider_id, period_start, period_end, claim_type) do update
+     set format = excluded.format, refresh_count = excluded.refresh_count,
+         figures = excluded.figures, read_on = greatest(${t.readOn}, excluded.read_on)
+   where (${t.refreshCount}, ${t.format}) <= (excluded.refresh_count, excluded.format)`;
 
 /**
  * The dashboard figures assembled from the scope's provider's cache (the lookup itself travels
@@ -44,11 +63,7 @@ export class DashboardFiguresRepo {
    * side do not keep replacing each other's). A span not kept yet is added only while the
    * provider has fewer than `maxSpans`: custom periods do not pile up between refreshes.
    */
-  async keep(
-    span: FiguresSpan,
-    kept: { format: number; refreshCount: number; figures: object; readOn: string },
-    maxSpans: number,
-  ): Promise<void> {
+  async keep(span: FiguresSpan, kept: KeptFigures, maxSpans: number): Promise<void> {
     const { providerId } = this.tx;
     await this.tx.db.execute(sql`
       insert into ${t} (provider_id, period_start, period_end, claim_type, format, refresh_count,
@@ -59,10 +74,33 @@ export class DashboardFiguresRepo {
           or exists (select 1 from ${t}
                       where provider_id = ${providerId} and period_start = ${span.start}
                         and period_end = ${span.end} and claim_type = ${span.claimType})
-      on conflict (provider_id, period_start, period_end, claim_type) do update
-         set format = excluded.format, refresh_count = excluded.refresh_count,
-             figures = excluded.figures, read_on = greatest(${t.readOn}, excluded.read_on)
-       where (${t.refreshCount}, ${t.format}) <= (excluded.refresh_count, excluded.format)`);
+      ${keepingTheLatest}`);
+  }
+
+  /**
+   * Keeps each span's figures as keep() does, in one statement, with no limit on the spans: for
+   * a caller that chose them (a refresh, after keepRecent forgot the rest).
+   */
+  async keepAll(kept: ReadonlyArray<KeptFigures & { span: FiguresSpan }>): Promise<void> {
+    if (kept.length === 0) return;
+    const records = kept.map(({ span, format, refreshCount, figures, readOn }) => ({
+      period_start: span.start,
+      period_end: span.end,
+      claim_type: span.claimType,
+      format,
+      refresh_count: refreshCount,
+      figures,
+      read_on: readOn,
+    }));
+    await this.tx.db.execute(sql`
+      insert into ${t} (provider_id, period_start, period_end, claim_type, format, refresh_count,
+                        figures, read_on)
+      select ${this.tx.providerId}, k.period_start, k.period_end, k.claim_type, k.format,
+             k.refresh_count, k.figures, k.read_on
+        from json_to_recordset(${JSON.stringify(records)}::json)
+          as k(period_start date, period_end date, claim_type text, format integer,
+               refresh_count bigint, figures json, read_on date)
+      ${keepingTheLatest}`);
   }
 
   /**

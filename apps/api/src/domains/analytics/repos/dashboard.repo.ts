@@ -32,6 +32,23 @@ export interface DashboardRead {
   missingMonths: string[];
 }
 
+/**
+ * What a refresh assembles several spans from, in one statement: the provider's freshness, every
+ * monthly row of the months from `start` to `end` (totals, by claim type, by code and by
+ * reason, month by month) and every outstanding row. DashboardRepo.read takes a span's share of
+ * these in SQL; readFromWindow (dashboard-spans.ts) takes the same share in TypeScript.
+ */
+export interface DashboardWindow {
+  status: FreshnessStatus;
+  rows: CacheFigure[];
+  outstanding: CacheFigure[];
+}
+
+type WindowRow = StatusRow & {
+  rows: Array<[string, string, object, string]>;
+  outstanding: Array<[string, string, object, string]>;
+};
+
 type ReadRow = StatusRow & {
   kept: object | null;
   kept_read_on: string | null;
@@ -148,6 +165,29 @@ export class DashboardRepo {
       missingMonths: row?.missing_months ?? [],
       kept: row?.kept ?? null,
       keptReadOn: row?.kept_read_on ?? null,
+    };
+  }
+
+  /** The freshness and the rows of the months from `start` to `end` (DashboardWindow). */
+  async readWindow(range: { start: string; end: string }): Promise<DashboardWindow> {
+    const { providerId } = this.tx;
+    const figure = sql`json_build_array(c.metric_key, c.period_start, c.dimensions, c.value::text)`;
+    const { rows } = await this.tx.db.execute<WindowRow>(sql`
+      with status as (${statusQuery(providerId)})
+      select status.*,
+             (select coalesce(json_agg(${figure}), '[]') from analytics_cache c
+               where c.provider_id = ${providerId}
+                 and c.metric_key = any(${sql.param([...MONTHLY_METRIC_KEYS])}::text[])
+                 and c.period_start >= ${range.start} and c.period_end <= ${range.end}) as rows,
+             (select coalesce(json_agg(${figure}), '[]') from analytics_cache c
+               where c.provider_id = ${providerId}
+                 and c.metric_key = any(${sql.param([...OUTSTANDING_METRIC_KEYS])}::text[])) as outstanding
+        from status`);
+    const row = rows[0] as WindowRow;
+    return {
+      status: toFreshnessStatus(row),
+      rows: row.rows.map(toFigure),
+      outstanding: row.outstanding.map(toFigure),
     };
   }
 }

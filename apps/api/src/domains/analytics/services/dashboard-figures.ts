@@ -56,6 +56,15 @@ export function figureRowsOf(entries: readonly CacheEntryValues[]): CacheFigure[
 }
 
 /**
+ * Whether a monthly row with these dimensions is a total of the claim type (or of every type):
+ * no code, no reason, and the type alone ({} for every type).
+ */
+export function isTotalOf(dims: CacheFigure['dimensions'], claimType: ClaimType | undefined) {
+  const keys = Object.keys(dims).length;
+  return claimType ? keys === 1 && dims.claim_type === claimType : keys === 0;
+}
+
+/**
  * A period's totals, its monthly series and its top codes, from its monthly rows (cached, or
  * computed from the claims): for all claims, or for one claim type.
  */
@@ -69,13 +78,12 @@ export function summarise(
   const byCode = new Map<string, MetricSums>();
   for (const row of rows) {
     const dims = row.dimensions;
-    const keys = Object.keys(dims).length;
     if ('health_service_code' in dims) {
       if (claimType && dims.claim_type !== claimType) continue;
       const code = String(dims.health_service_code);
       if (!byCode.has(code)) byCode.set(code, new Map());
       addEntry(byCode.get(code) as MetricSums, row);
-    } else if (claimType ? keys === 1 && dims.claim_type === claimType : keys === 0) {
+    } else if (isTotalOf(dims, claimType)) {
       addEntry(totals, row);
       const month = byMonth.get(row.periodStart);
       if (month) addEntry(month, row);

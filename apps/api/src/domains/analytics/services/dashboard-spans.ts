@@ -1,16 +1,18 @@
 import {
+  CLAIM_TYPES,
   type ClaimType,
   type Clock,
-  DEFAULT_PERIOD,
   monthsBetween,
+  PERIOD_OPTIONS,
   previousPeriod,
   type ResolvedPeriod,
   resolvePeriod,
 } from '@meritum/shared';
-import type { DashboardRead, DashboardRepo } from '../repos/dashboard.repo';
+import type { DashboardRead, DashboardRepo, DashboardWindow } from '../repos/dashboard.repo';
 import type { FiguresSpan } from '../repos/dashboard-figures.repo';
 import type { FreshnessStatus } from '../repos/freshness.repo';
 import { dashboardFigures } from './dashboard-breakdowns';
+import { isTotalOf } from './dashboard-figures';
 
 export type Figures = ReturnType<typeof dashboardFigures>;
 
@@ -50,9 +52,49 @@ export function spanOf(period: ResolvedPeriod, claimType: ClaimType | undefined)
 export const spanOfKey = (key: FiguresSpan): Span =>
   spanOf(key, key.claimType === ALL_TYPES ? undefined : (key.claimType as ClaimType));
 
-/** What the page opens on today: DEFAULT_PERIOD, every claim type. */
-export const openingSpan = (clock: Clock): Span =>
-  spanOf(resolvePeriod(DEFAULT_PERIOD, clock), undefined);
+/**
+ * The views the page offers today: each period option but a custom one, for every claim type
+ * and for each (year to date and the last 12 months are one span in December).
+ */
+export function standardSpans(clock: Clock): Span[] {
+  const spans: Span[] = [];
+  for (const option of PERIOD_OPTIONS) {
+    if (option === 'custom') continue;
+    const period = resolvePeriod(option, clock);
+    for (const claimType of [undefined, ...CLAIM_TYPES]) {
+      const span = spanOf(period, claimType);
+      if (!spans.some((s) => sameSpan(s, span))) spans.push(span);
+    }
+  }
+  return spans;
+}
+
+/** The months that hold every row of these spans and of the periods before them. */
+export function windowOf(spans: readonly Span[]): { start: string; end: string } {
+  const starts = spans.map((s) => s.previous.start).sort();
+  const ends = spans.map((s) => s.key.end).sort();
+  return { start: starts[0] as string, end: ends.at(-1) as string };
+}
+
+/**
+ * A span's share of a window's rows (windowOf), as DashboardRepo.read would have read it: the
+ * period's rows month by month (the figures sum codes and reasons over the period, and take
+ * the claim type's own rows), the previous period's totals, and the outstanding rows.
+ */
+export function readFromWindow(span: Span, window: DashboardWindow): DashboardRead {
+  const months = new Set(span.months);
+  const before = new Set(monthsBetween(span.previous.start, span.previous.end));
+  const { claimType } = span.range;
+  return {
+    status: window.status,
+    rows: window.rows.filter((r) => months.has(r.periodStart)),
+    previous: window.rows.filter(
+      (r) => before.has(r.periodStart) && isTotalOf(r.dimensions, claimType),
+    ),
+    outstanding: window.outstanding,
+    missingMonths: [],
+  };
+}
 
 export const sameSpan = (a: Span, b: Span) =>
   a.key.start === b.key.start && a.key.end === b.key.end && a.key.claimType === b.key.claimType;

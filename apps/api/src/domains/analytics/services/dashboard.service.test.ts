@@ -1,9 +1,9 @@
-import type { NewClaim } from '@meritum/shared';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import {
   type analyticsHarness,
+  newClaim,
   refreshSettled,
+  submittedClaim,
   useAnalyticsHarnesses,
   waitForAdvisoryLock,
 } from '../../../../test/analytics-harness';
@@ -17,23 +17,6 @@ import { retentionWindow } from './retention';
 const ctx = useTestDatabase();
 const { harness, otherInstance } = useAnalyticsHarnesses(ctx);
 
-type ClaimOverrides = Partial<z.output<typeof NewClaim>>;
-
-const claim = (overrides: ClaimOverrides = {}): z.output<typeof NewClaim> => ({
-  claimType: 'AHCIP',
-  healthServiceCode: '03.03A',
-  dateOfService: '2026-11-02',
-  feeSubmitted: '100.00',
-  ...overrides,
-});
-
-type Service = ReturnType<typeof analyticsHarness>['claims'];
-async function submitted(service: Service, providerId: string, overrides: ClaimOverrides = {}) {
-  const { id } = await service.create(providerId, claim(overrides));
-  await service.transition(providerId, id, { to: 'submitted' });
-  return id;
-}
-
 const thisMonth = { period: 'this_month' as const };
 
 describe('outstanding figures as the days pass', () => {
@@ -42,7 +25,7 @@ describe('outstanding figures as the days pass', () => {
     const p = await createProvider(ctx.admin);
     // September 2026: before 1 November, where time-zone data releases disagree on Edmonton.
     h.clock.set(new Date('2026-08-31T18:00:00Z'));
-    await submitted(h.unhooked, p, { dateOfService: '2026-08-30' }); // submitted on 31 August
+    await submittedClaim(h.unhooked, p, { dateOfService: '2026-08-30' }); // submitted on 31 August
     const september = { period: 'custom' as const, start: '2026-09-01', end: '2026-09-30' };
     h.clock.set(new Date('2026-10-01T05:59:00Z')); // 23:59 on 30 September in Edmonton: 30 days
     const first = await h.analytics.dashboard.getDashboard(p, september);
@@ -76,7 +59,7 @@ describe('dashboard freshness', () => {
   it('computes a cold cache before answering', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
+    await submittedClaim(h.unhooked, p);
 
     const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
 
@@ -92,7 +75,7 @@ describe('dashboard freshness', () => {
   it('answers a fresh cache without calling the calculator', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
+    await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     const calls = h.computeCalls.length;
 
@@ -106,7 +89,7 @@ describe('dashboard freshness', () => {
   it('serves a stale cache at once, then the new values after the background refresh', async () => {
     const h = harness({ computeDelayMs: 50 });
     const p = await createProvider(ctx.admin);
-    const id = await submitted(h.unhooked, p);
+    const id = await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     // The process "dies" between this commit and its hook: nothing but the version tells.
     await h.unhooked.transition(p, id, { to: 'paid' });
@@ -128,7 +111,7 @@ describe('dashboard freshness', () => {
   it('treats a cache older than an hour, by the database clock, as stale', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
+    await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     await ownerQuery(
       ctx.admin,
@@ -147,7 +130,7 @@ describe('dashboard freshness', () => {
   it('starts exactly one refresh for 50 concurrent reads of a stale cache', async () => {
     const h = harness({ computeDelayMs: 100 });
     const p = await createProvider(ctx.admin);
-    const id = await submitted(h.unhooked, p);
+    const id = await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     await h.unhooked.transition(p, id, { to: 'rejected' });
     const before = h.computeCalls.length;
@@ -170,7 +153,7 @@ describe('dashboard freshness', () => {
   it('lets one of two instances (two pools) refresh a provider, the other finding it busy', async () => {
     const a = harness({ computeDelayMs: 300 });
     const p = await createProvider(ctx.admin);
-    await submitted(a.unhooked, p);
+    await submittedClaim(a.unhooked, p);
     const b = otherInstance();
     const first = a.analytics.refresher.refreshProvider(p);
     await waitForAdvisoryLock(ctx.admin, { namespace: REFRESH_LOCK_NAMESPACE, key: p });
@@ -184,7 +167,7 @@ describe('dashboard freshness', () => {
   it("reports 'refreshing' while another instance refreshes the provider", async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
+    await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     const other = otherInstance({ computeDelayMs: 300 });
     const theirs = other.analytics.refresher.refreshProvider(p);
@@ -199,7 +182,7 @@ describe('dashboard freshness', () => {
   it('leaves the previous values and the dirty months when a refresh fails midway', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    const id = await submitted(h.unhooked, p);
+    const id = await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     await h.unhooked.transition(p, id, { to: 'paid' });
     const fn = `fail_consume_${p.replaceAll('-', '')}`;
@@ -249,7 +232,7 @@ describe('claim changes racing a refresh', () => {
   it('refreshes again after a commit that came while an earlier refresh was running', async () => {
     const h = harness({ computeDelayMs: 200 });
     const p = await createProvider(ctx.admin);
-    const id = await submitted(h.unhooked, p);
+    const id = await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     // A refresh (say, a dashboard's behind a stale read) takes its snapshot, then lingers...
     const read = h.nextComputed();
@@ -268,7 +251,7 @@ describe('claim changes racing a refresh', () => {
   it('never calls a cache fresh when a commit slipped in after its refresh read the claims', async () => {
     const h = harness({ computeDelayMs: 200 });
     const p = await createProvider(ctx.admin);
-    const id = await submitted(h.unhooked, p);
+    const id = await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
     const read = h.nextComputed();
     const refresh = h.analytics.refresher.refreshProvider(p, { months: ['2026-11-01'] });
@@ -295,7 +278,7 @@ describe('claim changes racing a refresh', () => {
     h.clock.set(new Date('2026-10-05T16:00:00Z'));
     const ids: string[] = [];
     for (let i = 0; i < 30; i++)
-      ids.push(await submitted(h.unhooked, p, { dateOfService: '2026-10-05' }));
+      ids.push(await submittedClaim(h.unhooked, p, { dateOfService: '2026-10-05' }));
     h.clock.set(new Date('2026-11-21T18:00:00Z')); // paid in November: October and November dirty
     let refreshing = true;
     const refreshes = (async () => {
@@ -323,228 +306,6 @@ describe('claim changes racing a refresh', () => {
   });
 });
 
-describe('figures kept between reads of the same cache', () => {
-  // The cache's rows are changed here by the owner, behind the refresh's back, which the
-  // application never does: the only way to see whether a read summed them again.
-  const doubleBilled = (p: string) =>
-    ownerQuery(
-      ctx.admin,
-      p,
-      `update analytics_cache set value = value * 2
-        where provider_id = $1 and metric_key = 'billed_amount'`,
-      [p],
-    );
-  /** A dashboard read, once the figures it assembled are kept. */
-  const readAndKept = async (
-    h: ReturnType<typeof harness>,
-    p: string,
-    claimType?: 'AHCIP' | 'WCB',
-  ) => {
-    const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType });
-    await h.analytics.keptFigures.settled();
-    return dashboard;
-  };
-
-  it('sums the rows once per refresh: later reads of the same cache, on any instance, answer the kept figures', async () => {
-    const h = harness();
-    const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
-    expect((await readAndKept(h, p)).metrics.billedAmount).toBe('100.00');
-    await doubleBilled(p);
-
-    const again = await h.analytics.dashboard.getDashboard(p, thisMonth);
-    expect(again.freshness.state).toBe('fresh');
-    expect(again.metrics.billedAmount).toBe('100.00');
-    const other = await otherInstance().analytics.dashboard.getDashboard(p, thisMonth);
-    expect(other).toEqual(again);
-    // Another period, or one claim type, is summed from the rows as they now stand.
-    const ahcip = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'AHCIP' });
-    expect(ahcip.metrics.billedAmount).toBe('200.00');
-  });
-
-  it('answers from the kept figures exactly what it answered when it summed the rows', async () => {
-    const h = harness({ now: new Date('2026-10-21T18:00:00Z') });
-    const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p, { dateOfService: '2026-10-02', feeSubmitted: '85.50' });
-    const id = await submitted(h.unhooked, p, { dateOfService: '2026-10-03' });
-    await h.unhooked.transition(p, id, { to: 'rejected', explanatoryCodes: ['AA', 'MA08'] });
-    await submitted(h.unhooked, p, { claimType: 'WCB', dateOfService: '2026-09-12' });
-    const quarter = { period: 'this_quarter' as const };
-    const summed = await h.analytics.dashboard.getDashboard(p, quarter);
-    await h.analytics.keptFigures.settled();
-    const kept = await otherInstance({
-      now: new Date('2026-10-21T18:00:00Z'),
-    }).analytics.dashboard.getDashboard(p, quarter);
-    // The first read found the cache cold; the second, fresh. All else is the same.
-    expect([summed.freshness.state, kept.freshness.state]).toEqual(['cold', 'fresh']);
-    expect({ ...kept, freshness: null }).toEqual({ ...summed, freshness: null });
-    expect(kept.refusals).toHaveLength(2);
-  });
-
-  it('reads the rows again after any refresh, even one that found no claim changed', async () => {
-    const h = harness();
-    const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
-    await readAndKept(h, p);
-    await ownerQuery(
-      ctx.admin,
-      p,
-      'delete from analytics_dashboard_figures where provider_id = $1',
-      [p],
-    );
-    await readAndKept(h, p);
-    await doubleBilled(p);
-    const before = await freshnessOf(ctx.db, p);
-    // Another instance refreshes: this one hears nothing of it.
-    await otherInstance().analytics.refresher.refreshProvider(p);
-    const after = await freshnessOf(ctx.db, p);
-    // The same cache version; only the count of refreshes tells the two caches apart.
-    expect(after.cacheVersion).toBe(before.cacheVersion);
-    expect(after.refreshCount).toBe(before.refreshCount + 1);
-
-    // The refresh recomputed nothing (no month asked for, none dirty), so the doubled row stays.
-    const dashboard = await h.analytics.dashboard.getDashboard(p, thisMonth);
-    expect(dashboard.freshness.state).toBe('fresh');
-    expect(dashboard.metrics.billedAmount).toBe('200.00');
-  });
-
-  it('never serves figures kept in another format', async () => {
-    const h = harness();
-    const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
-    await readAndKept(h, p);
-    await doubleBilled(p);
-    await ownerQuery(
-      ctx.admin,
-      p,
-      'update analytics_dashboard_figures set format = format + 1',
-      [],
-    );
-    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.billedAmount).toBe(
-      '200.00',
-    );
-  });
-
-  it('assembles the kept figures again when a refresh commits, before the next read', async () => {
-    const h = harness();
-    const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
-    await readAndKept(h, p);
-    await readAndKept(h, p, 'WCB');
-    await submitted(h.unhooked, p, { claimType: 'WCB', feeSubmitted: '50.00' });
-    // The refresh's callers wait for the figures to be assembled from the new cache.
-    await h.analytics.refresher.refreshProvider(p);
-    await doubleBilled(p);
-
-    const all = await otherInstance().analytics.dashboard.getDashboard(p, thisMonth);
-    expect(all.freshness).toMatchObject({ state: 'fresh', sourceVersion: '4' });
-    expect(all.metrics).toMatchObject({ claimsCount: 2, billedAmount: '150.00' });
-    const wcb = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'WCB' });
-    expect(wcb.metrics).toMatchObject({ claimsCount: 1, billedAmount: '50.00' });
-    // A period nobody had read is summed from the rows as they now stand.
-    const ahcip = await h.analytics.dashboard.getDashboard(p, thisMonth, { claimType: 'AHCIP' });
-    expect(ahcip.metrics.billedAmount).toBe('200.00');
-  });
-
-  it('assembles again after a refresh the spans read in the last two weeks, and the one the page opens on', async () => {
-    const h = harness({ now: new Date('2026-10-10T18:00:00Z') });
-    const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p, { dateOfService: '2026-10-02' });
-    await readAndKept(h, p);
-    h.clock.set(new Date('2026-10-20T18:00:00Z'));
-    await readAndKept(h, p, 'AHCIP');
-    h.clock.set(new Date('2026-10-26T18:00:00Z'));
-    await h.analytics.refresher.refreshProvider(p);
-    const spans = await ownerQuery(
-      ctx.admin,
-      p,
-      `select period_start::text, period_end::text, claim_type, read_on::text
-         from analytics_dashboard_figures where provider_id = $1 order by claim_type`,
-      [p],
-    );
-    // This month of every claim type, read on the 10th, is forgotten; the last 12 months are
-    // the page's opening view, kept as read on the day of the refresh.
-    expect(spans.rows).toEqual([
-      {
-        period_start: '2026-10-01',
-        period_end: '2026-10-31',
-        claim_type: 'AHCIP',
-        read_on: '2026-10-20',
-      },
-      {
-        period_start: '2025-11-01',
-        period_end: '2026-10-31',
-        claim_type: 'all',
-        read_on: '2026-10-26',
-      },
-    ]);
-  });
-
-  it('keeps assembling after each refresh a span read often from its kept figures', async () => {
-    const h = harness({ now: new Date('2026-10-05T18:00:00Z') });
-    const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p, { dateOfService: '2026-10-02' });
-    await readAndKept(h, p, 'WCB'); // summed on the 5th, and kept
-    h.clock.set(new Date('2026-10-15T18:00:00Z'));
-    await h.analytics.refresher.refreshProvider(p); // the new day's outstanding figures
-    expect((await readAndKept(h, p, 'WCB')).freshness.state).toBe('fresh'); // kept, noted read
-    h.clock.set(new Date('2026-10-25T18:00:00Z'));
-    await h.analytics.refresher.refreshProvider(p);
-    const { rows } = await ownerQuery(
-      ctx.admin,
-      p,
-      `select read_on::text from analytics_dashboard_figures
-        where provider_id = $1 and claim_type = 'WCB'`,
-      [p],
-    );
-    expect(rows).toEqual([{ read_on: '2026-10-15' }]);
-  });
-
-  it('keeps after a refresh the figures the page opens on, unread, for a physician who read another view lately', async () => {
-    const now = new Date('2026-10-21T18:00:00Z');
-    const h = harness({ now });
-    const [p, idle] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
-    for (const provider of [p, idle]) {
-      await submitted(h.unhooked, provider, { dateOfService: '2026-10-02' });
-    }
-    await h.analytics.refresher.refreshProvider(idle);
-    await readAndKept(h, p, 'WCB');
-    await submitted(h.unhooked, p, { dateOfService: '2026-10-03' });
-    await h.analytics.refresher.refreshProvider(p);
-    await doubleBilled(p);
-    // Another instance opens the page: the figures the refresh assembled, not the rows.
-    const opened = await otherInstance({ now }).analytics.dashboard.getDashboard(p, {
-      period: 'last_12_months',
-    });
-    expect(opened.freshness.state).toBe('fresh');
-    expect(opened.metrics.billedAmount).toBe('200.00');
-    // A physician who read nothing lately: the refresh kept nothing for them.
-    const kept = await ownerQuery(
-      ctx.admin,
-      idle,
-      'select count(*)::int as n from analytics_dashboard_figures where provider_id = $1',
-      [idle],
-    );
-    expect(kept.rows).toEqual([{ n: 0 }]);
-  });
-
-  it('keeps one physician’s figures from another’s, for the same period and cache version', async () => {
-    const h = harness();
-    const [p, q] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
-    await submitted(h.unhooked, p, { feeSubmitted: '100.00' });
-    await submitted(h.unhooked, q, { feeSubmitted: '250.00' });
-    const first = await readAndKept(h, p);
-    const second = await readAndKept(h, q);
-    expect(second.freshness.sourceVersion).toBe(first.freshness.sourceVersion);
-    expect((await h.analytics.dashboard.getDashboard(p, thisMonth)).metrics.billedAmount).toBe(
-      '100.00',
-    );
-    expect((await h.analytics.dashboard.getDashboard(q, thisMonth)).metrics.billedAmount).toBe(
-      '250.00',
-    );
-  });
-});
-
 describe('dashboard figures', () => {
   it('sums months, derives ratios from summed parts, and filters on claim type', async () => {
     const h = harness({ now: new Date('2026-11-21T18:00:00Z') });
@@ -560,7 +321,7 @@ describe('dashboard figures', () => {
       ['2026-11-06', 'AHCIP', '03.03A', 'submitted'],
     ] as const) {
       h.clock.set(new Date(`${month}T16:00:00Z`));
-      const id = await submitted(c, p, {
+      const id = await submittedClaim(c, p, {
         dateOfService: month,
         claimType: type,
         healthServiceCode: code,
@@ -633,9 +394,9 @@ describe('periods before the 24-month window', () => {
   it('computes a period once, then serves it from the cache without recomputing it', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
-    await submitted(h.unhooked, p, { dateOfService: '2023-06-30', claimType: 'WCB' });
-    await submitted(h.unhooked, p); // November 2026
+    await submittedClaim(h.unhooked, p, { dateOfService: '2023-05-09' });
+    await submittedClaim(h.unhooked, p, { dateOfService: '2023-06-30', claimType: 'WCB' });
+    await submittedClaim(h.unhooked, p); // November 2026
 
     const first = await h.analytics.dashboard.getDashboard(p, spring2023);
     expect(first.freshness.state).toBe('cold');
@@ -655,7 +416,7 @@ describe('periods before the 24-month window', () => {
   it('computes before answering only the months with claims that the cache does not hold', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
+    await submittedClaim(h.unhooked, p, { dateOfService: '2023-05-09' });
     await h.analytics.refresher.refreshProvider(p, { months: retentionWindow(h.clock) });
     // As the nightly job used to: every row before the window deleted (behind the repository's
     // back, as no production code deletes by age any more).
@@ -680,11 +441,11 @@ describe('periods before the 24-month window', () => {
   it('shows a claim changed in a stored month on the next reads: stale at once, then fresh', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    const id = await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
+    const id = await submittedClaim(h.unhooked, p, { dateOfService: '2023-05-09' });
     await h.analytics.dashboard.getDashboard(p, spring2023);
     // The process dies between this commit and its hook: only the dirty month tells.
     await h.unhooked.transition(p, id, { to: 'rejected' });
-    await submitted(h.unhooked, p, { dateOfService: '2023-05-30', feeSubmitted: '12.34' });
+    await submittedClaim(h.unhooked, p, { dateOfService: '2023-05-30', feeSubmitted: '12.34' });
 
     const stale = await h.analytics.dashboard.getDashboard(p, spring2023);
     expect(stale.freshness.state).toBe('stale');
@@ -697,7 +458,7 @@ describe('periods before the 24-month window', () => {
     expect(fresh.metrics).toMatchObject({ claimsCount: 2, rejectedCount: 1 });
 
     // Through the hook, as a live process tells it: the next read is fresh and has it.
-    await submitted(h.claims, p, { dateOfService: '2023-06-15', claimType: 'WCB' });
+    await submittedClaim(h.claims, p, { dateOfService: '2023-06-15', claimType: 'WCB' });
     await h.analytics.scheduler.idle();
     const told = await h.analytics.dashboard.getDashboard(p, spring2023, { claimType: 'WCB' });
     expect(told.freshness.state).toBe('fresh');
@@ -708,10 +469,10 @@ describe('periods before the 24-month window', () => {
   it('never recomputes months without claims: none ever, drafts only, or every claim deleted', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p);
+    await submittedClaim(h.unhooked, p);
     await h.analytics.dashboard.getDashboard(p, thisMonth);
-    await h.claims.create(p, claim({ dateOfService: '2019-03-05' })); // a draft counts nowhere
-    const gone = await submitted(h.claims, p, { dateOfService: '2019-07-05' });
+    await h.claims.create(p, newClaim({ dateOfService: '2019-03-05' })); // a draft counts nowhere
+    const gone = await submittedClaim(h.claims, p, { dateOfService: '2019-07-05' });
     await h.claims.remove(p, gone);
     await h.analytics.scheduler.idle();
     const before = await watch(h, p);
@@ -732,7 +493,7 @@ describe('periods before the 24-month window', () => {
   it('recomputes the months asked for with the window once the cache is an hour old', async () => {
     const h = harness();
     const p = await createProvider(ctx.admin);
-    await submitted(h.unhooked, p, { dateOfService: '2023-05-09' });
+    await submittedClaim(h.unhooked, p, { dateOfService: '2023-05-09' });
     await h.analytics.dashboard.getDashboard(p, spring2023);
     await ownerQuery(
       ctx.admin,

@@ -7,24 +7,29 @@ import type { DashboardFiguresRepo } from '../repos/dashboard-figures.repo';
 import { FIGURES_FORMAT } from './dashboard-breakdowns';
 import {
   type Opened,
-  openingSpan,
+  readFromWindow,
   type Span,
   sameSpan,
   spanOfKey,
+  standardSpans,
   summed,
+  windowOf,
 } from './dashboard-spans';
 import type { RefreshService } from './refresh.service';
 
-/** Spans kept per provider: the page's periods, a claim type or two, a few custom ones. */
-const MAX_KEPT_SPANS = 12;
+/** Spans kept per provider: the page's standard views (15 at most) and a few custom ones. */
+const MAX_KEPT_SPANS = 24;
 /** A refresh assembles again the spans read within this many days; it forgets the others. */
 const RECENT_DAYS = 14;
 
 export interface KeptFiguresDeps {
   db: Database;
   repos: (tx: ProviderTx) => {
-    dashboard: Pick<DashboardRepo, 'read'>;
-    figures: Pick<DashboardFiguresRepo, 'keep' | 'keepRecent' | 'noteRead' | 'lockAssembly'>;
+    dashboard: Pick<DashboardRepo, 'readWindow'>;
+    figures: Pick<
+      DashboardFiguresRepo,
+      'keep' | 'keepAll' | 'keepRecent' | 'noteRead' | 'lockAssembly'
+    >;
   };
   refresher: Pick<RefreshService, 'onRefreshed'>;
   clock: Clock;
@@ -44,15 +49,18 @@ function daysBefore(day: string, days: number): string {
 
 /**
  * The dashboard figures kept in analytics_dashboard_figures, for every instance's reads: what a
- * read assembled, kept after its answer; the day a read last asked for them; and, after each
- * refresh, the spans read lately (with the one the page opens on) assembled again from the new
- * cache (the refresh's callers wait for that), so the physician's next read, often the page's
- * own poll, finds them.
+ * read assembled, kept after its answer; the day a read last asked for them; and every view the
+ * page offers (standardSpans) with the custom ones read lately, assembled again from the new
+ * cache after each refresh of a physician who read the dashboard in the last two weeks (the
+ * refresh's callers wait for that), and when a physician signs in. So a physician's reads of
+ * those views, often the page's own poll, find them.
  */
 export function createKeptFigures(deps: KeptFiguresDeps) {
   const { db, repos, refresher, clock, logger } = deps;
   const today = () => edmontonDateString(clock.now());
-  /** Writes a read left behind its answer. */
+  /** A day as old as a read may be for its span to count as read lately. */
+  const recentSince = () => daysBefore(today(), RECENT_DAYS);
+  /** Writes a read left behind its answer, and assemblies a sign-in started. */
   const writing = new Set<Promise<void>>();
 
   function behind(providerId: string, work: (tx: ProviderTx) => Promise<void>) {
@@ -64,26 +72,40 @@ export function createKeptFigures(deps: KeptFiguresDeps) {
     writing.add(write);
   }
 
+  /**
+   * Assembles the spans from one read of the rows they cover and keeps them, under the
+   * provider's assembly lock (one instance at a time: two would write the same rows in other
+   * orders). They count as read on `since` at the latest: assembling is not reading.
+   */
+  async function assemble(tx: ProviderTx, spans: readonly Span[], since: string) {
+    const { dashboard, figures } = repos(tx);
+    const window = await dashboard.readWindow(windowOf(spans));
+    // A cache never computed: the first read computes it, and keeps what it reads.
+    if (window.status.cacheVersion === null) return;
+    const { refreshCount } = window.status;
+    await figures.keepAll(
+      spans.map((span) => ({
+        span: span.key,
+        format: FIGURES_FORMAT,
+        refreshCount,
+        figures: summed(span, readFromWindow(span, window)).figures,
+        readOn: since,
+      })),
+    );
+  }
+
   refresher.onRefreshed(async (providerId) => {
-    const day = today();
-    const since = daysBefore(day, RECENT_DAYS);
+    const since = recentSince();
     await withProviderScope(db, providerId, async (tx) => {
-      const { dashboard, figures } = repos(tx);
-      // One instance at a time per provider: two would write the same rows in other orders.
+      const { figures } = repos(tx);
       await figures.lockAssembly();
-      const spans = (await figures.keepRecent(since, MAX_KEPT_SPANS - 1)).map(spanOfKey);
-      // A physician who read the dashboard lately gets the page's opening view too, read or
-      // not; one who did not (most of a night's refreshes) costs the refresh nothing more.
-      const opening = openingSpan(clock);
-      if (spans.length > 0 && !spans.some((s) => sameSpan(s, opening))) spans.push(opening);
-      for (const span of spans) {
-        const { status, figures: assembled } = summed(span, await dashboard.read(span.range));
-        // The opening span counts as read today; any other keeps the day it was read (`since`
-        // is earlier, and the later of the two stays).
-        const readOn = span === opening ? day : since;
-        const kept = { format: FIGURES_FORMAT, refreshCount: status.refreshCount, readOn };
-        await figures.keep(span.key, { ...kept, figures: assembled }, MAX_KEPT_SPANS);
-      }
+      const standard = standardSpans(clock);
+      const recent = await figures.keepRecent(since, MAX_KEPT_SPANS - standard.length);
+      // A physician who read no view lately (most of a night's refreshes) costs the refresh
+      // nothing more.
+      if (recent.length === 0) return;
+      const custom = recent.map(spanOfKey).filter((r) => !standard.some((s) => sameSpan(s, r)));
+      await assemble(tx, [...standard, ...custom], since);
     }).catch((err: unknown) => {
       logger.error({ err, providerId }, 'assembling the dashboard after a refresh failed');
     });
@@ -105,7 +127,19 @@ export function createKeptFigures(deps: KeptFiguresDeps) {
       }
     },
 
-    /** Waits for the writes reads left behind (on shutdown, before the pool ends). */
+    /**
+     * A physician signed in: assembles every view the page offers from the cache as it
+     * stands, behind the sign-in, so that the first reads, however long since the last, find
+     * them.
+     */
+    signedIn(providerId: string): void {
+      behind(providerId, async (tx) => {
+        await repos(tx).figures.lockAssembly();
+        await assemble(tx, standardSpans(clock), recentSince());
+      });
+    },
+
+    /** Waits for the writes reads and sign-ins left behind (on shutdown, before the pool ends). */
     async settled(): Promise<void> {
       await Promise.allSettled([...writing]);
     },
