@@ -44,6 +44,7 @@ export function createServices(deps: {
       lookups: new AuthLookups(pool),
       repo: (tx) => new AuthRepo(tx),
       throttle: createLoginThrottle(pool, deps.loginThrottle),
+      events,
       clock,
       sessions: deps.sessions,
     }),

@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events';
 export interface DomainEvents {
   /** A transaction that changed this provider's claims has committed. */
   'claims.changed': { providerId: string };
+  /** A user of this provider has signed in: their session row has committed. */
+  'auth.signedIn': { providerId: string };
 }
 
 /** A typed, in-process event bus. Listeners run after the emitter's commit, never inside it. */

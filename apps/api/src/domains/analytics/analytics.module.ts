@@ -5,6 +5,7 @@ import type { ProviderTx } from '../../db/provider-scope';
 import type { EventBus } from '../../lib/events';
 import { onClaimsChanged } from './hooks/claims-changed.hook';
 import { RefreshScheduler } from './hooks/refresh-scheduler';
+import { onSignedIn } from './hooks/signed-in.hook';
 import { MetricsCalculator } from './metrics/metrics-calculator';
 import { AnalyticsCacheRepo } from './repos/analytics-cache.repo';
 import { DashboardRepo } from './repos/dashboard.repo';
@@ -59,6 +60,7 @@ export function createAnalytics(options: AnalyticsOptions) {
     clock,
     logger,
   });
+  const stopSignIns = onSignedIn(events, keptFigures);
   const dashboard = createDashboardService({
     db,
     reads: (tx) => new DashboardRepo(tx),
@@ -94,9 +96,13 @@ export function createAnalytics(options: AnalyticsOptions) {
     keptFigures,
     statements,
     statementExports,
-    /** Stops listening for claim changes and waits for the refreshes already asked for. */
+    /**
+     * Stops listening for claim changes and sign-ins, and waits for the refreshes and the
+     * assembling already asked for.
+     */
     async close() {
       stopHook();
+      stopSignIns();
       await scheduler.idle();
       await keptFigures.settled();
     },

@@ -17,6 +17,7 @@ import {
   NotFoundError,
   UnauthenticatedError,
 } from '../../../lib/errors';
+import type { EventBus } from '../../../lib/events';
 import type { LoginThrottle } from '../login-throttle';
 import { type AuthLookups, AuthRepo, type StoredSession } from '../repos/auth.repo';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../session-policy';
@@ -51,6 +52,7 @@ export interface AuthServiceDeps {
   lookups: Pick<AuthLookups, 'userByEmail' | 'sessionById'>;
   repo: (tx: ProviderTx) => AuthRepo;
   throttle: LoginThrottle;
+  events: Pick<EventBus, 'emit'>;
   clock: Clock;
   sessions?: SessionPolicy;
 }
@@ -93,6 +95,7 @@ export function createAuthService({
   lookups,
   repo,
   throttle,
+  events,
   clock,
   sessions,
 }: AuthServiceDeps) {
@@ -155,6 +158,7 @@ export function createAuthService({
         await r.deleteExpiredSessions(userId, row.lastActiveAt);
         await r.insertSession({ ...row, userId });
       });
+      events.emit('auth.signedIn', { providerId });
       return { providerId, userId, token, expiresAt: row.expiresAt };
     },
 
