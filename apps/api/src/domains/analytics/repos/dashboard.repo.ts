@@ -33,10 +33,10 @@ export interface DashboardRead {
 }
 
 /**
- * What a refresh assembles several spans from, in one statement: the provider's freshness, every
- * monthly row of the months from `start` to `end` (totals, by claim type, by code and by
- * reason, month by month) and every outstanding row. DashboardRepo.read takes a span's share of
- * these in SQL; readFromWindow (dashboard-spans.ts) takes the same share in TypeScript.
+ * What a refresh assembles several spans from: the provider's freshness, the monthly rows of
+ * the months the spans and the periods before them cover (totals, by claim type, by code and
+ * by reason, month by month) and every outstanding row. DashboardRepo.read takes a span's share
+ * of these in SQL; readFromWindow (dashboard-spans.ts) takes the same share in TypeScript.
  */
 export interface DashboardWindow {
   status: FreshnessStatus;
@@ -44,10 +44,7 @@ export interface DashboardWindow {
   outstanding: CacheFigure[];
 }
 
-type WindowRow = StatusRow & {
-  rows: Array<[string, string, object, string]>;
-  outstanding: Array<[string, string, object, string]>;
-};
+type WindowRow = Partial<CacheFigure> & { status: StatusRow | null; outstanding: boolean | null };
 
 type ReadRow = StatusRow & {
   kept: object | null;
@@ -168,27 +165,50 @@ export class DashboardRepo {
     };
   }
 
-  /** The freshness and the rows of the months from `start` to `end` (DashboardWindow). */
-  async readWindow(range: { start: string; end: string }): Promise<DashboardWindow> {
+  /**
+   * The freshness and the window's rows (DashboardWindow): of the months from `start` to `end`,
+   * those by code and by reason only from `codesFrom` (before it, the periods the spans compare
+   * with, whose totals alone are shown).
+   */
+  async readWindow(range: {
+    start: string;
+    codesFrom: string;
+    end: string;
+  }): Promise<DashboardWindow> {
     const { providerId } = this.tx;
-    const figure = sql`json_build_array(c.metric_key, c.period_start, c.dimensions, c.value::text)`;
+    const outstanding = sql.param([...OUTSTANDING_METRIC_KEYS]);
+    // One statement, so one snapshot: the rows are those of the refresh the status names. The
+    // cache rows come as plain rows, not one JSON value (building and parsing the JSON of a few
+    // thousand rows took longer than the rows), the status with the first of them alone.
     const { rows } = await this.tx.db.execute<WindowRow>(sql`
       with status as (${statusQuery(providerId)})
-      select status.*,
-             (select coalesce(json_agg(${figure}), '[]') from analytics_cache c
-               where c.provider_id = ${providerId}
-                 and c.metric_key = any(${sql.param([...MONTHLY_METRIC_KEYS])}::text[])
-                 and c.period_start >= ${range.start} and c.period_end <= ${range.end}) as rows,
-             (select coalesce(json_agg(${figure}), '[]') from analytics_cache c
-               where c.provider_id = ${providerId}
-                 and c.metric_key = any(${sql.param([...OUTSTANDING_METRIC_KEYS])}::text[])) as outstanding
-        from status`);
-    const row = rows[0] as WindowRow;
-    return {
-      status: toFreshnessStatus(row),
-      rows: row.rows.map(toFigure),
-      outstanding: row.outstanding.map(toFigure),
+      select case when c.n is null or c.n = 1 then row_to_json(status) end as status,
+             c.metric_key as "metricKey", c.period_start as "periodStart", c.dimensions,
+             c.value, c.outstanding
+        from status left join lateral (
+          select row_number() over () as n, c.metric_key, c.period_start::text as period_start,
+                 c.dimensions, c.value::text as value,
+                 c.metric_key = any(${outstanding}::text[]) as outstanding
+            from analytics_cache c
+           where c.provider_id = ${providerId}
+             and (c.metric_key = any(${outstanding}::text[])
+                  or (c.metric_key = any(${sql.param([...MONTHLY_METRIC_KEYS])}::text[])
+                      and c.period_start >= ${range.start} and c.period_end <= ${range.end}
+                      and (c.period_start >= ${range.codesFrom}
+                           or not (c.dimensions ? 'health_service_code'
+                                   or c.dimensions ? 'explanatory_code'))))) c on true`);
+    const window: DashboardWindow = {
+      status: toFreshnessStatus(undefined),
+      rows: [],
+      outstanding: [],
     };
+    for (const { status, outstanding: isOutstanding, ...figure } of rows) {
+      if (status) window.status = toFreshnessStatus(status);
+      if (isOutstanding !== null) {
+        (isOutstanding ? window.outstanding : window.rows).push(figure as CacheFigure);
+      }
+    }
+    return window;
   }
 }
 

@@ -69,11 +69,24 @@ export function standardSpans(clock: Clock): Span[] {
   return spans;
 }
 
-/** The months that hold every row of these spans and of the periods before them. */
-export function windowOf(spans: readonly Span[]): { start: string; end: string } {
-  const starts = spans.map((s) => s.previous.start).sort();
-  const ends = spans.map((s) => s.key.end).sort();
-  return { start: starts[0] as string, end: ends.at(-1) as string };
+/**
+ * The months that hold every row of these spans and the totals of the periods before them:
+ * from the earliest such period, with the rows by code and by reason from the earliest span.
+ */
+export function windowOf(spans: readonly Span[]): {
+  start: string;
+  codesFrom: string;
+  end: string;
+} {
+  const earliest = (dates: string[]) => dates.sort()[0] as string;
+  return {
+    start: earliest(spans.map((s) => s.previous.start)),
+    codesFrom: earliest(spans.map((s) => s.key.start)),
+    end: spans
+      .map((s) => s.key.end)
+      .sort()
+      .at(-1) as string,
+  };
 }
 
 /**
