@@ -8,6 +8,7 @@ import { multiInstance } from './multi-instance.bench';
 import { nightlyRefresh } from './nightly.bench';
 import { nightlyScaling } from './nightly-scaling.bench';
 import { policyForms } from './policy-forms.bench';
+import { refreshAssembly } from './refresh-assembly.bench';
 import { roundTrips } from './round-trips.bench';
 import { statements } from './statements.bench';
 import { vsMaterializedView } from './vs-materialized-view.bench';
@@ -21,6 +22,7 @@ export const BENCHMARKS: Benchmark[] = [
   dashboardThroughput,
   roundTrips,
   dashboardCachedVsLive,
+  refreshAssembly,
   dashboardBeforeWindow,
   statements,
   nightlyRefresh,

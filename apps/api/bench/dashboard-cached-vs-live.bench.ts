@@ -109,8 +109,10 @@ export const dashboardCachedVsLive: Benchmark = {
         'cache (the freshness and the figures kept for that cache, in one statement: what every ' +
         'read answers once a read or the refresh assembled them, on any instance); nothing kept: ' +
         'the same read once the kept figures are forgotten (freshness, then the cache rows read ' +
-        'and summed, the figures kept after the answer), as for the first read of a period, or ' +
-        'of one no read asked for in two weeks. ' +
+        'and summed, the figures kept after the answer), as for the first read of a custom ' +
+        'period, or a read in the moment between a refresh’s commit and its assembling (every ' +
+        'view the page offers is assembled behind each sign-in and, for a physician who read ' +
+        'in the last two weeks, after each refresh). ' +
         'Live: on every request the refresh’s own SQL ' +
         '(MetricsCalculator: one statement over the claims of those 12 months and of the 12 before, ' +
         'which the comparison needs, every metric and dimension, and the outstanding claims as of ' +
@@ -153,8 +155,8 @@ async function measure(
   };
   const cached = () => cachedBy(analytics.dashboard);
   // Nothing kept: the span's figures are forgotten before each such read (untimed), as for the
-  // first read of a period, or one not read for two weeks; it reads and sums the rows, and
-  // keeps the figures after answering (waited for untimed).
+  // first read of a custom period; it reads and sums the rows, and keeps the figures after
+  // answering (waited for untimed).
   const forget = () =>
     ownerQuery(admin, p, 'delete from analytics_dashboard_figures where provider_id = $1', [p]);
   const unkept = () => cachedBy(analytics.dashboard);
