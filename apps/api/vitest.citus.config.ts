@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * `pnpm test:citus` (test/run-citus.ts): the end-to-end tests on a Citus cluster. Sign-up and
  * sessions, claims and their transitions, the dashboard against SQL for every period and claim
- * type, statements, isolation, the nightly job, account closure, the claims trigger and the
- * single-shard statement capture.
+ * type, the kept figures (after reads, refreshes and sign-ins), statements, isolation, the
+ * nightly job, account closure, the claims trigger and the single-shard statement capture.
  */
 export default defineConfig({
   test: {
@@ -16,6 +16,9 @@ export default defineConfig({
       'src/domains/analytics/routes/analytics.routes.test.ts',
       'src/domains/analytics/routes/statements.routes.test.ts',
       'src/domains/analytics/services/dashboard.service.test.ts',
+      'src/domains/analytics/services/kept-figures.test.ts',
+      'src/domains/analytics/services/dashboard-spans.test.ts',
+      'src/domains/analytics/hooks/signed-in.hook.test.ts',
       'src/domains/analytics/jobs/nightly-refresh.job.test.ts',
       'src/isolation.routes.test.ts',
       'src/isolation.routes.property.test.ts',
