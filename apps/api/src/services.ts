@@ -51,7 +51,10 @@ export function createServices(deps: {
     /** A limit on requests, counted in PostgreSQL so that every instance shares it. */
     requestLimit: (name: string, limit: Limit) => requestLimit(pool, name, limit),
     validation: createValidationService(db),
-    /** Stops the claim-change hook and waits for the refreshes it asked for. */
+    /**
+     * Stops the claim-change and sign-in hooks and waits for the refreshes and the assembling
+     * they asked for.
+     */
     close: () => analytics.close(),
   };
 }

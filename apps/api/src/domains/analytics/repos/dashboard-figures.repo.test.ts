@@ -83,13 +83,13 @@ describe('DashboardFiguresRepo', () => {
     expect(await spansOf(p)).toEqual(['2026-10-01 all 2', '2026-10-02 all 1', '2026-10-03 all 1']);
   });
 
-  it('lists the spans read lately, most recent first and at most the limit, and forgets the rest', async () => {
+  it('lists the custom spans read lately, most recent first and at most the limit, and keeps the standard ones', async () => {
     const p = await createProvider(ctx.admin);
     const read = [
       ['2026-08-01', '2026-11-01'],
       ['2026-09-01', '2026-11-18'],
       ['2026-10-01', '2026-11-20'],
-      ['2026-11-01', '2026-11-19'],
+      ['2026-11-01', '2026-11-01'],
     ] as const;
     for (const [start, readOn] of read) {
       await figuresOf(p).keep(
@@ -98,10 +98,88 @@ describe('DashboardFiguresRepo', () => {
         MAX,
       );
     }
-    const recent = await figuresOf(p).keepRecent('2026-11-10', 2);
-    expect(recent.map((s) => s.start)).toEqual(['2026-10-01', '2026-11-01']);
-    expect(recent[0]).toEqual({ start: '2026-10-01', end: '2026-11-30', claimType: 'all' });
+    const standard = [{ start: '2026-11-01', end: '2026-11-30', claimType: 'all' }];
+    const recent = await figuresOf(p).keepRecent('2026-11-10', standard, 1);
+    expect(recent).toEqual({
+      readLately: true,
+      custom: [{ start: '2026-10-01', end: '2026-11-30', claimType: 'all' }],
+    });
+    // The standard span stays, read long ago; September, read lately, is past the limit.
     expect(await spansOf(p)).toEqual(['2026-10-01 all 1', '2026-11-01 all 1']);
+
+    // Nothing read since the 21st: every span goes, the standard one too.
+    expect(await figuresOf(p).keepRecent('2026-11-21', standard, 1)).toEqual({
+      readLately: false,
+      custom: [],
+    });
+    expect(await spansOf(p)).toEqual([]);
+  });
+
+  it('keeps several spans in one statement, never over a later refresh’s or format’s figures', async () => {
+    const [p, q] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
+    const october = { start: '2026-10-01', end: '2026-10-31', claimType: 'all' };
+    await figuresOf(q).keep(november, kept(9, '9.00'), MAX);
+    await figuresOf(p).keep(november, kept(5, '5.00'), MAX);
+    await figuresOf(p).keep(october, { ...kept(4, '4.00'), format: 2 }, MAX);
+    await figuresOf(p).keepAll([
+      { span: november, ...kept(4, '4.00') },
+      { span: october, ...kept(4, '4.01') },
+      { span: { ...november, claimType: 'WCB' }, ...kept(4, '4.02') },
+    ]);
+    const { rows } = await ownerQuery(
+      ctx.admin,
+      p,
+      `select provider_id = $1 as mine, claim_type, period_start::text, format, refresh_count,
+              figures::text from analytics_dashboard_figures
+        where provider_id in ($1, $2) order by 1, 2, 3`,
+      [p, q],
+    );
+    expect(rows).toEqual([
+      {
+        mine: false,
+        claim_type: 'all',
+        period_start: '2026-11-01',
+        format: 1,
+        refresh_count: '9',
+        figures: '{"metrics":{"billedAmount":"9.00"}}',
+      },
+      {
+        mine: true,
+        claim_type: 'WCB',
+        period_start: '2026-11-01',
+        format: 1,
+        refresh_count: '4',
+        figures: '{"metrics":{"billedAmount":"4.02"}}',
+      },
+      {
+        mine: true,
+        claim_type: 'all',
+        period_start: '2026-10-01',
+        format: 2,
+        refresh_count: '4',
+        figures: '{"metrics":{"billedAmount":"4.00"}}',
+      },
+      {
+        mine: true,
+        claim_type: 'all',
+        period_start: '2026-11-01',
+        format: 1,
+        refresh_count: '5',
+        figures: '{"metrics":{"billedAmount":"5.00"}}',
+      },
+    ]);
+  });
+
+  it('lists the spans kept for the latest refresh in a format, and no other provider’s', async () => {
+    const [p, q] = [await createProvider(ctx.admin), await createProvider(ctx.admin)];
+    const october = { start: '2026-10-01', end: '2026-10-31', claimType: 'all' };
+    await refreshed(p, 3);
+    await refreshed(q, 3);
+    await figuresOf(q).keep(october, kept(3, '1'), MAX);
+    await figuresOf(p).keep(november, kept(3, '1'), MAX);
+    await figuresOf(p).keep(october, kept(2, '1'), MAX);
+    await figuresOf(p).keep({ ...november, claimType: 'WCB' }, { ...kept(3, '1'), format: 2 }, MAX);
+    expect(await figuresOf(p).currentSpans(1)).toEqual([november]);
   });
 
   it('notes a later day a span was read, never an earlier one', async () => {
@@ -167,7 +245,10 @@ describe('DashboardFiguresRepo', () => {
     await figuresOf(p).keep(november, kept(1, '100.00'), MAX);
     expect(await lookUp(q)).toBeNull();
     await figuresOf(q).keep(november, kept(1, '250.00'), MAX);
-    expect(await figuresOf(q).keepRecent('2026-12-01', MAX)).toEqual([]);
+    expect(await figuresOf(q).keepRecent('2026-12-01', [november], MAX)).toEqual({
+      readLately: false,
+      custom: [],
+    });
     expect(await spansOf(q)).toEqual([]);
     expect(await lookUp(p)).toEqual({ metrics: { billedAmount: '100.00' } });
   });

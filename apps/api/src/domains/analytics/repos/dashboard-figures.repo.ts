@@ -79,11 +79,16 @@ export class DashboardFiguresRepo {
 
   /**
    * Keeps each span's figures as keep() does, in one statement, with no limit on the spans: for
-   * a caller that chose them (a refresh, after keepRecent forgot the rest).
+   * a caller that chose them (a refresh or a sign-in, under lockAssembly). Keys in order, the
+   * last of a key's figures kept.
    */
   async keepAll(kept: ReadonlyArray<KeptFigures & { span: FiguresSpan }>): Promise<void> {
-    if (kept.length === 0) return;
-    const records = kept.map(({ span, format, refreshCount, figures, readOn }) => ({
+    const byKey = new Map(
+      kept.map((k) => [`${k.span.start} ${k.span.end} ${k.span.claimType}`, k]),
+    );
+    if (byKey.size === 0) return;
+    const ordered = [...byKey].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, k]) => k);
+    const records = ordered.map(({ span, format, refreshCount, figures, readOn }) => ({
       period_start: span.start,
       period_end: span.end,
       claim_type: span.claimType,
@@ -104,25 +109,60 @@ export class DashboardFiguresRepo {
   }
 
   /**
-   * The spans read on `since` or later, the most recently read first, at most `limit`; every
-   * other span of the provider is forgotten, in the same statement.
+   * After a refresh: whether any span was read on `since` or later, and the custom spans (those
+   * not in `standard`) read since then, the most recently read first, at most `limit`. In the
+   * same statement every other custom span is forgotten, and, when nothing was read lately, the
+   * standard ones too.
    */
-  async keepRecent(since: string, limit: number): Promise<FiguresSpan[]> {
+  async keepRecent(
+    since: string,
+    standard: readonly FiguresSpan[],
+    limit: number,
+  ): Promise<{ readLately: boolean; custom: FiguresSpan[] }> {
     const { providerId } = this.tx;
-    const { rows } = await this.tx.db.execute<FiguresSpan>(sql`
-      with recent as (
-        select period_start, period_end, claim_type from ${t}
-         where provider_id = ${providerId} and read_on >= ${since}
-         order by read_on desc, period_start, period_end, claim_type
+    const keys = JSON.stringify(
+      standard.map((s) => ({ period_start: s.start, period_end: s.end, claim_type: s.claimType })),
+    );
+    const key = sql`(f.period_start, f.period_end, f.claim_type)`;
+    const { rows } = await this.tx.db.execute<{ readLately: boolean; custom: FiguresSpan[] }>(sql`
+      with standard as (
+        select * from json_to_recordset(${keys}::json)
+                   as s(period_start date, period_end date, claim_type text)
+      ), lately as (
+        select exists (select 1 from ${t} f
+                        where f.provider_id = ${providerId} and f.read_on >= ${since}) as yes
+      ), recent as (
+        select f.period_start, f.period_end, f.claim_type from ${t} f
+         where f.provider_id = ${providerId} and f.read_on >= ${since}
+           and ${key} not in (select period_start, period_end, claim_type from standard)
+         order by f.read_on desc, f.period_start, f.period_end, f.claim_type
          limit ${limit}
       ), forgotten as (
-        delete from ${t}
-         where provider_id = ${providerId}
-           and (period_start, period_end, claim_type)
-               not in (select period_start, period_end, claim_type from recent)
+        delete from ${t} f
+         where f.provider_id = ${providerId}
+           and ${key} not in (select period_start, period_end, claim_type from recent)
+           and (not (select yes from lately)
+                or ${key} not in (select period_start, period_end, claim_type from standard))
       )
-      select period_start::text as start, period_end::text as "end", claim_type as "claimType"
-        from recent`);
+      select (select yes from lately) as "readLately",
+             coalesce((select json_agg(json_build_object('start', r.period_start::text,
+                                                         'end', r.period_end::text,
+                                                         'claimType', r.claim_type)
+                                       order by r.period_start, r.period_end, r.claim_type)
+                         from recent r), '[]') as custom`);
+    const row = rows[0];
+    return { readLately: row?.readLately ?? false, custom: row?.custom ?? [] };
+  }
+
+  /** The spans whose kept figures, in `format`, are of the provider's latest refresh. */
+  async currentSpans(format: number): Promise<FiguresSpan[]> {
+    const { providerId } = this.tx;
+    const { rows } = await this.tx.db.execute<FiguresSpan>(sql`
+      select f.period_start::text as start, f.period_end::text as "end", f.claim_type as "claimType"
+        from ${t} f
+       where f.provider_id = ${providerId} and f.format = ${format}
+         and f.refresh_count = (select s.refresh_count from analytics_refresh_state s
+                                 where s.provider_id = ${providerId})`);
     return rows;
   }
 }

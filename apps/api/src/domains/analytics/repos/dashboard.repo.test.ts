@@ -148,6 +148,58 @@ async function claimOf(
   );
 }
 
+describe('DashboardRepo.readWindow', () => {
+  it('reads the provider’s rows month by month, codes only from codesFrom, with the outstanding ones and the status', async () => {
+    const mine = await providerWithRows('1.00');
+    await providerWithRows('999.99');
+    const outstanding = cacheEntry({
+      metricKey: 'outstanding_count',
+      periodStart: '2026-11-21',
+      periodEnd: '2026-11-21',
+      dimensions: { age_bucket: '0-30' },
+      value: '3',
+    });
+    await cache(mine).bulkUpsert([outstanding]);
+    await setRefreshCount(ctx.admin, mine, 5);
+    const range = { start: '2026-10-01', codesFrom: '2026-11-01', end: '2026-11-30' };
+    const window = await dashboard(mine).readWindow(range);
+    expect(window.status.refreshCount).toBe(5);
+    const { ageSeconds: _, ...status } = (await dashboard(mine).read({ ...range })).status;
+    expect(window.status).toMatchObject(status);
+    // October's rows by code are left out: before codesFrom, totals alone.
+    expect(
+      window.rows.map((r) => `${r.periodStart} ${JSON.stringify(r.dimensions)} ${r.value}`).sort(),
+    ).toEqual([
+      '2026-10-01 {"claim_type":"AHCIP"} 1.00',
+      '2026-10-01 {"claim_type":"WCB"} 1.00',
+      '2026-10-01 {} 1.00',
+      '2026-11-01 {"claim_type":"AHCIP","health_service_code":"03.03A"} 1.00',
+      '2026-11-01 {"claim_type":"AHCIP"} 1.00',
+      '2026-11-01 {"claim_type":"WCB"} 1.00',
+      '2026-11-01 {} 1.00',
+    ]);
+    expect(window.outstanding).toEqual([
+      {
+        metricKey: 'outstanding_count',
+        periodStart: '2026-11-21',
+        dimensions: { age_bucket: '0-30' },
+        value: '3',
+      },
+    ]);
+  });
+
+  it('reads the status of a provider with no cache row', async () => {
+    const p = await createProvider(ctx.admin);
+    const window = await dashboard(p).readWindow({
+      start: '2026-10-01',
+      codesFrom: '2026-10-01',
+      end: '2026-11-30',
+    });
+    expect(window).toEqual({ status: await freshnessOf(ctx.db, p), rows: [], outstanding: [] });
+    expect(window.status.cacheVersion).toBeNull();
+  });
+});
+
 describe('DashboardRepo.read of the months the cache may not hold', () => {
   const spring = { start: '2023-03-01', end: '2023-08-31' };
   const months = [

@@ -34,9 +34,10 @@ export interface DashboardRead {
 
 /**
  * What a refresh assembles several spans from: the provider's freshness, the monthly rows of
- * the months the spans and the periods before them cover (totals, by claim type, by code and
- * by reason, month by month) and every outstanding row. DashboardRepo.read takes a span's share
- * of these in SQL; readFromWindow (dashboard-spans.ts) takes the same share in TypeScript.
+ * the months the spans and the periods before them cover (totals and by claim type, month by
+ * month; by code and by reason only in the spans' own months) and every outstanding row.
+ * DashboardRepo.read takes a span's share of these in SQL; readFromWindow (dashboard-spans.ts)
+ * takes the same share in TypeScript.
  */
 export interface DashboardWindow {
   status: FreshnessStatus;

@@ -54,7 +54,8 @@ export const spanOfKey = (key: FiguresSpan): Span =>
 
 /**
  * The views the page offers today: each period option but a custom one, for every claim type
- * and for each (year to date and the last 12 months are one span in December).
+ * and for each; 15, or 12 where two options are one span (the year to date is this month in
+ * January, this quarter in March, the last 12 months in December).
  */
 export function standardSpans(clock: Clock): Span[] {
   const spans: Span[] = [];
@@ -69,15 +70,14 @@ export function standardSpans(clock: Clock): Span[] {
   return spans;
 }
 
+/** The months a window of rows covers (DashboardRepo.readWindow). */
+export type WindowRange = { start: string; codesFrom: string; end: string };
+
 /**
  * The months that hold every row of these spans and the totals of the periods before them:
  * from the earliest such period, with the rows by code and by reason from the earliest span.
  */
-export function windowOf(spans: readonly Span[]): {
-  start: string;
-  codesFrom: string;
-  end: string;
-} {
+export function windowOf(spans: readonly Span[]): WindowRange {
   const earliest = (dates: string[]) => dates.sort()[0] as string;
   return {
     start: earliest(spans.map((s) => s.previous.start)),
@@ -88,6 +88,12 @@ export function windowOf(spans: readonly Span[]): {
       .at(-1) as string,
   };
 }
+
+/** Whether a window of these months holds every row the span reads. */
+export const covers = (window: WindowRange, span: Span) =>
+  span.previous.start >= window.start &&
+  span.key.start >= window.codesFrom &&
+  span.key.end <= window.end;
 
 /**
  * A span's share of a window's rows (windowOf), as DashboardRepo.read would have read it: the

@@ -181,9 +181,9 @@ describe('figures kept between reads of the same cache', () => {
     await h.analytics.refresher.refreshProvider(p);
     const spans = await keptSpans(p);
     // The summer, read on the 10th, is forgotten; the autumn keeps the day it was read; the
-    // views the page offers (5 periods, 3 claim types) count as read two weeks back at most.
+    // views the page offers (5 periods, 3 claim types), assembled, never count as read lately.
     expect(spans).toHaveLength(16);
-    expect(spans.filter((s) => s.read_on !== '2026-10-12')).toEqual([
+    expect(spans.filter((s) => s.read_on !== '2026-10-11')).toEqual([
       {
         period_start: '2026-09-01',
         period_end: '2026-10-31',
@@ -191,8 +191,25 @@ describe('figures kept between reads of the same cache', () => {
         read_on: '2026-10-20',
       },
     ]);
-    const views = standardSpans(h.clock).map((s) => ({ ...keyOf(s), read_on: '2026-10-12' }));
-    expect(spans.filter((s) => s.read_on === '2026-10-12')).toEqual(expect.arrayContaining(views));
+    const views = standardSpans(h.clock).map((s) => ({ ...keyOf(s), read_on: '2026-10-11' }));
+    expect(spans.filter((s) => s.read_on === '2026-10-11')).toEqual(expect.arrayContaining(views));
+  });
+
+  it('assembles after a refresh a custom span its window does not cover, from a read of its own', async () => {
+    const h = harness({ now: new Date('2026-10-21T18:00:00Z') });
+    const p = await createProvider(ctx.admin);
+    // Spring 2025: before the last 12 months, where the views the page offers show codes.
+    const spring = { period: 'custom' as const, start: '2025-03-01', end: '2025-06-30' };
+    await submittedClaim(h.unhooked, p, { dateOfService: '2025-04-10' });
+    await h.analytics.dashboard.getDashboard(p, spring);
+    await h.analytics.keptFigures.settled();
+    await submittedClaim(h.unhooked, p, { dateOfService: '2025-05-12', claimType: 'WCB' });
+    await h.analytics.refresher.refreshProvider(p);
+    await doubleBilled(p);
+    const again = await h.analytics.dashboard.getDashboard(p, spring);
+    expect(again.freshness.state).toBe('fresh');
+    expect(again.metrics).toMatchObject({ claimsCount: 2, billedAmount: '200.00' });
+    expect(again.topHealthServiceCodes).toHaveLength(1);
   });
 
   it('stops assembling for a physician who has read nothing for two weeks, refreshes or not', async () => {

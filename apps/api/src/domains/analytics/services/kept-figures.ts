@@ -6,6 +6,7 @@ import type { DashboardRepo } from '../repos/dashboard.repo';
 import type { DashboardFiguresRepo } from '../repos/dashboard-figures.repo';
 import { FIGURES_FORMAT } from './dashboard-breakdowns';
 import {
+  covers,
   type Opened,
   readFromWindow,
   type Span,
@@ -17,18 +18,20 @@ import {
 } from './dashboard-spans';
 import type { RefreshService } from './refresh.service';
 
-/** Spans kept per provider: the page's standard views (15 at most) and a few custom ones. */
+/** Spans a read may add to a provider's: the page's standard views (15 at most), a few custom. */
 const MAX_KEPT_SPANS = 24;
-/** A refresh assembles again the spans read within this many days; it forgets the others. */
+/** Custom spans a refresh assembles again, the most recently read. */
+const MAX_CUSTOM_SPANS = 9;
+/** A refresh assembles again for a physician who read within this many days; no one else. */
 const RECENT_DAYS = 14;
 
 export interface KeptFiguresDeps {
   db: Database;
   repos: (tx: ProviderTx) => {
-    dashboard: Pick<DashboardRepo, 'readWindow'>;
+    dashboard: Pick<DashboardRepo, 'read' | 'readWindow'>;
     figures: Pick<
       DashboardFiguresRepo,
-      'keep' | 'keepAll' | 'keepRecent' | 'noteRead' | 'lockAssembly'
+      'keep' | 'keepAll' | 'keepRecent' | 'currentSpans' | 'noteRead' | 'lockAssembly'
     >;
   };
   refresher: Pick<RefreshService, 'onRefreshed'>;
@@ -58,8 +61,10 @@ function daysBefore(day: string, days: number): string {
 export function createKeptFigures(deps: KeptFiguresDeps) {
   const { db, repos, refresher, clock, logger } = deps;
   const today = () => edmontonDateString(clock.now());
-  /** A day as old as a read may be for its span to count as read lately. */
+  /** A day as old as a read may be for the physician to count as reading lately. */
   const recentSince = () => daysBefore(today(), RECENT_DAYS);
+  /** What spans assembled, not read, count as read on: never lately. */
+  const assembledOn = () => daysBefore(today(), RECENT_DAYS + 1);
   /** Writes a read left behind its answer, and assemblies a sign-in started. */
   const writing = new Set<Promise<void>>();
 
@@ -73,39 +78,46 @@ export function createKeptFigures(deps: KeptFiguresDeps) {
   }
 
   /**
-   * Assembles the spans from one read of the rows they cover and keeps them, under the
-   * provider's assembly lock (one instance at a time: two would write the same rows in other
-   * orders). They count as read on `since` at the latest: assembling is not reading.
+   * Assembles the standard spans from one read of the rows they cover, and the custom ones from
+   * it too when it covers them (else each from a read of its own), and keeps them all. The
+   * caller holds the provider's assembly lock (one instance at a time: two would write the same
+   * rows in other orders).
    */
-  async function assemble(tx: ProviderTx, spans: readonly Span[], since: string) {
+  async function assemble(tx: ProviderTx, standard: readonly Span[], custom: readonly Span[]) {
     const { dashboard, figures } = repos(tx);
-    const window = await dashboard.readWindow(windowOf(spans));
+    const range = windowOf(standard.length > 0 ? standard : custom);
+    const window = await dashboard.readWindow(range);
     // A cache never computed: the first read computes it, and keeps what it reads.
     if (window.status.cacheVersion === null) return;
-    const { refreshCount } = window.status;
-    await figures.keepAll(
-      spans.map((span) => ({
+    const assembled = [];
+    for (const span of [...standard, ...custom]) {
+      const read = covers(range, span)
+        ? readFromWindow(span, window)
+        : await dashboard.read(span.range);
+      const { status, figures: spanFigures } = summed(span, read);
+      const { refreshCount } = status;
+      assembled.push({
         span: span.key,
         format: FIGURES_FORMAT,
         refreshCount,
-        figures: summed(span, readFromWindow(span, window)).figures,
-        readOn: since,
-      })),
-    );
+        figures: spanFigures,
+      });
+    }
+    const readOn = assembledOn();
+    await figures.keepAll(assembled.map((kept) => ({ ...kept, readOn })));
   }
 
   refresher.onRefreshed(async (providerId) => {
-    const since = recentSince();
     await withProviderScope(db, providerId, async (tx) => {
       const { figures } = repos(tx);
       await figures.lockAssembly();
       const standard = standardSpans(clock);
-      const recent = await figures.keepRecent(since, MAX_KEPT_SPANS - standard.length);
+      const keys = standard.map((s) => s.key);
+      const recent = await figures.keepRecent(recentSince(), keys, MAX_CUSTOM_SPANS);
       // A physician who read no view lately (most of a night's refreshes) costs the refresh
       // nothing more.
-      if (recent.length === 0) return;
-      const custom = recent.map(spanOfKey).filter((r) => !standard.some((s) => sameSpan(s, r)));
-      await assemble(tx, [...standard, ...custom], since);
+      if (!recent.readLately) return;
+      await assemble(tx, standard, recent.custom.map(spanOfKey));
     }).catch((err: unknown) => {
       logger.error({ err, providerId }, 'assembling the dashboard after a refresh failed');
     });
@@ -128,14 +140,19 @@ export function createKeptFigures(deps: KeptFiguresDeps) {
     },
 
     /**
-     * A physician signed in: assembles every view the page offers from the cache as it
-     * stands, behind the sign-in, so that the first reads, however long since the last, find
-     * them.
+     * A physician signed in: assembles every view the page offers that is not kept for the
+     * cache as it stands, behind the sign-in, so that the first reads, however long since the
+     * last, find them.
      */
     signedIn(providerId: string): void {
       behind(providerId, async (tx) => {
-        await repos(tx).figures.lockAssembly();
-        await assemble(tx, standardSpans(clock), recentSince());
+        const { figures } = repos(tx);
+        await figures.lockAssembly();
+        const current = await figures.currentSpans(FIGURES_FORMAT);
+        const missing = standardSpans(clock).filter(
+          (span) => !current.some((key) => sameSpan(spanOfKey(key), span)),
+        );
+        if (missing.length > 0) await assemble(tx, missing, []);
       });
     },
 
