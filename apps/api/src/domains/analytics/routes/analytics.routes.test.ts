@@ -1,10 +1,12 @@
 import {
   ClaimListResponse,
   DashboardResponse,
+  edmontonDateString,
   explanatoryCodeDescription,
   formatCents,
   monthsBetween,
   previousPeriod,
+  systemClock,
   toCents,
 } from '@meritum/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -196,7 +198,9 @@ describe('GET /api/v1/analytics/dashboard', () => {
     expect(body.refusals.length).toBeGreaterThan(3);
     expect(body.refusals.some((r) => r.description !== null)).toBe(true);
     expect(body.adjustments.length).toBeGreaterThan(0);
-    expect(body.outstanding.asOf).toBe(periods.today);
+    // The API's own Edmonton day: in the hour after midnight, Node's newer time-zone data and
+    // an older server's disagree on the date (docs/decisions.md).
+    expect(body.outstanding.asOf).toBe(edmontonDateString(systemClock.now()));
     expect(body.outstanding.buckets.filter((b) => b.claimsCount > 0).length).toBeGreaterThan(2);
   });
 
