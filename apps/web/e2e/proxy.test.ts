@@ -121,6 +121,25 @@ describe.skipIf(!e2e)('the /api proxy', () => {
     }
   });
 
+  it('sends a page asked for as a prefetch with its policy too, nonces matching', async () => {
+    // A browser's <link rel="prefetch"> sends Sec-Purpose (older ones Purpose); any client can
+    // send Next's own prefetch header without asking for the router's payload.
+    const prefetches: Array<Record<string, string>> = [
+      { purpose: 'prefetch' },
+      { 'sec-purpose': 'prefetch' },
+      { 'next-router-prefetch': '1' },
+    ];
+    for (const headers of prefetches) {
+      const response = await fetch(`${web}/sign-in`, { headers });
+      const label = JSON.stringify(headers);
+      expect(response.headers.get('content-type'), label).toMatch(/^text\/html/);
+      const page = nonces(response, await response.text());
+      expect(page.policy, label).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+      expect(page.scripts, label).toBeGreaterThan(3);
+      expect(new Set(page.onScripts), label).toEqual(new Set([page.fromPolicy]));
+    }
+  });
+
   it('lets no forged X-Forwarded-Host carry another site past the Origin check', async () => {
     // The proxy tells the API the host the browser asked for, whatever a client claims; what it
     // does with X-Forwarded-For is shown against an echo server in src/server/api-proxy.test.ts.

@@ -18,14 +18,11 @@ export function middleware(request: NextRequest) {
 
 export const config = {
   matcher: [
-    {
-      // Pages only: not static files, and not prefetches (their payloads carry no script tags).
-      source: '/((?!api/|_next/static/|_next/image|icon.svg|favicon.ico).*)',
-      missing: [
-        { type: 'header', key: 'next-router-prefetch' },
-        { type: 'header', key: 'purpose', value: 'prefetch' },
-      ],
-    },
+    // Pages only, not static files. Prefetches too: a request with a prefetch header may be
+    // answered with a whole page (a browser's <link rel="prefetch">, or any client sending
+    // Next's header without asking for the router's payload), and a page never goes without
+    // its policy.
+    '/((?!api/|_next/static/|_next/image|icon.svg|favicon.ico).*)',
   ],
   runtime: 'nodejs',
 };
