@@ -64,7 +64,7 @@ export function standardSpans(clock: Clock): Span[] {
     const period = resolvePeriod(option, clock);
     for (const claimType of [undefined, ...CLAIM_TYPES]) {
       const span = spanOf(period, claimType);
-      if (!spans.some((s) => sameSpan(s, span))) spans.push(span);
+      if (!spans.some((s) => sameKey(s.key, span.key))) spans.push(span);
     }
   }
   return spans;
@@ -115,8 +115,9 @@ export function readFromWindow(span: Span, window: DashboardWindow): DashboardRe
   };
 }
 
-export const sameSpan = (a: Span, b: Span) =>
-  a.key.start === b.key.start && a.key.end === b.key.end && a.key.claimType === b.key.claimType;
+/** Whether two keys name the same figures. */
+export const sameKey = (a: FiguresSpan, b: FiguresSpan) =>
+  a.start === b.start && a.end === b.end && a.claimType === b.claimType;
 
 /** The span's figures, summed from the rows read, with the freshness they were read with. */
 export function summed(span: Span, read: DashboardRead): Opened {

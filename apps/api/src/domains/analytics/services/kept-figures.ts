@@ -10,7 +10,7 @@ import {
   type Opened,
   readFromWindow,
   type Span,
-  sameSpan,
+  sameKey,
   spanOfKey,
   standardSpans,
   summed,
@@ -78,14 +78,14 @@ export function createKeptFigures(deps: KeptFiguresDeps) {
   }
 
   /**
-   * Assembles the standard spans from one read of the rows they cover, and the custom ones from
-   * it too when it covers them (else each from a read of its own), and keeps them all. The
-   * caller holds the provider's assembly lock (one instance at a time: two would write the same
-   * rows in other orders).
+   * Assembles the standard spans (at least one) from one read of the rows they cover, and the
+   * custom ones from it too when it covers them (else each from a read of its own), and keeps
+   * them all. The caller holds the provider's assembly lock (one instance at a time: two would
+   * write the same rows in other orders).
    */
   async function assemble(tx: ProviderTx, standard: readonly Span[], custom: readonly Span[]) {
     const { dashboard, figures } = repos(tx);
-    const range = windowOf(standard.length > 0 ? standard : custom);
+    const range = windowOf(standard);
     const window = await dashboard.readWindow(range);
     // A cache never computed: the first read computes it, and keeps what it reads.
     if (window.status.cacheVersion === null) return;
@@ -150,7 +150,7 @@ export function createKeptFigures(deps: KeptFiguresDeps) {
         await figures.lockAssembly();
         const current = await figures.currentSpans(FIGURES_FORMAT);
         const missing = standardSpans(clock).filter(
-          (span) => !current.some((key) => sameSpan(spanOfKey(key), span)),
+          (span) => !current.some((key) => sameKey(key, span.key)),
         );
         if (missing.length > 0) await assemble(tx, missing, []);
       });
