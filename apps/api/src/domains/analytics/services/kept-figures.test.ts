@@ -212,6 +212,31 @@ describe('figures kept between reads of the same cache', () => {
     expect(again.topHealthServiceCodes).toHaveLength(1);
   });
 
+  it('assembles once for a refresh with another queued behind it: after the later one', async () => {
+    const h = harness({ computeDelayMs: 100 });
+    const p = await createProvider(ctx.admin);
+    await submittedClaim(h.unhooked, p);
+    await readAndKept(h, p);
+    const assembledAt: number[] = [];
+    h.analytics.refresher.onRefreshed(async (providerId) => {
+      if (providerId === p) assembledAt.push((await freshnessOf(ctx.db, p)).refreshCount);
+    });
+    const before = (await freshnessOf(ctx.db, p)).refreshCount;
+    const first = h.analytics.refresher.refreshProvider(p);
+    // Another month asked for while the first runs: queued behind it.
+    const second = h.analytics.refresher.refreshProvider(p, { months: ['2026-10-01'] });
+    await Promise.all([first, second]);
+    expect(assembledAt).toEqual([before + 2]);
+    const spans = await ownerQuery(
+      ctx.admin,
+      p,
+      `select distinct refresh_count::int as n from analytics_dashboard_figures
+        where provider_id = $1`,
+      [p],
+    );
+    expect(spans.rows).toEqual([{ n: before + 2 }]);
+  });
+
   it('stops assembling for a physician who has read nothing for two weeks, refreshes or not', async () => {
     const h = harness({ now: new Date('2026-10-01T18:00:00Z') });
     const p = await createProvider(ctx.admin);

@@ -59,8 +59,10 @@ export class RefreshService {
   constructor(private readonly deps: RefreshServiceDeps) {}
 
   /**
-   * Runs `listener` after each refresh of a provider has committed; whoever waits for the
-   * refresh waits for it too. It handles its own failures: a refresh that committed succeeded.
+   * Runs `listener` after each refresh of a provider has committed, unless another refresh of
+   * the provider is queued behind it (that one runs it, on a newer cache, and starts sooner);
+   * whoever waits for the refresh waits for it too. It handles its own failures: a refresh that
+   * committed succeeded.
    */
   onRefreshed(listener: (providerId: string) => Promise<void>): () => void {
     this.listeners.add(listener);
@@ -99,7 +101,7 @@ export class RefreshService {
     const promise = this.run(providerId, months)
       .finally(() => this.running.delete(providerId))
       .then(async (outcome) => {
-        if (outcome.status === 'refreshed') {
+        if (outcome.status === 'refreshed' && !this.queued.has(providerId)) {
           await Promise.allSettled([...this.listeners].map((listener) => listener(providerId)));
         }
         return outcome;
